@@ -1,0 +1,1 @@
+"""The rules of the register (DOMAIN.md), in plain Python: no Qt here."""

@@ -1,0 +1,8 @@
+"""Every table of the register. Importing this package registers them all on Base.metadata."""
+from __future__ import annotations
+
+from app.models.base import Base
+from app.models.journal import JournalEntry
+from app.models.accounts import Account, Setting
+
+__all__ = ["Base", "JournalEntry", "Account", "Setting"]

@@ -1,0 +1,126 @@
+"""An open register: the keyed engine, the keyslot file, who is acting, and the clock.
+
+Writes go through `operation()`: one transaction, BEGIN IMMEDIATE, journaled by
+`app.store.journaling`.  Reads go through `read()`, where any write is refused.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import app.store.journaling  # noqa: F401  (registers the flush hook)
+from app.clock import Clock, SystemClock
+from app.crypto.keyslots import KeyslotFile, keyslot_path
+from app.errors import BaomiError, RegisterUnusable
+from app.store import migrate
+from app.store.engine import disk_error_message, open_engine
+from app.store.instance_lock import InstanceLock
+
+
+class Register:
+    def __init__(self, path: Path, engine: Engine, data_key: bytearray, keyfile: KeyslotFile,
+                 lock: InstanceLock, clock: Clock, actor: str, roles: frozenset[str]) -> None:
+        self.path = path
+        self.engine = engine
+        self._data_key = data_key
+        self.keyfile = keyfile
+        self._lock = lock
+        self.clock = clock
+        self.actor = actor
+        self.roles = roles
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Filled by the sign-in: 'must change' reason, days to expiry, notices.
+        self.sign_in_info: dict = {}
+
+    # -- opening ----------------------------------------------------------------
+    @classmethod
+    def open_with_key(cls, path: Path, data_key: bytes, keyfile: KeyslotFile, clock: Clock,
+                      *, create: bool = False, lock: InstanceLock | None = None) -> "Register":
+        lock = lock or InstanceLock(path).acquire()
+        key = bytearray(data_key)
+        try:
+            engine = open_engine(path, key, create=create)
+            migrate.upgrade(engine)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(path, engine, key, keyfile, lock, clock, actor="", roles=frozenset())
+
+    @staticmethod
+    def new_data_key() -> bytes:
+        return secrets.token_bytes(32)
+
+    @property
+    def data_key(self) -> bytes:
+        if not self._data_key:
+            raise RegisterUnusable("登记簿已锁定，请重新输入密码。")
+        return bytes(self._data_key)
+
+    @property
+    def keyslot_path(self) -> Path:
+        return keyslot_path(self.path)
+
+    # -- sessions ---------------------------------------------------------------
+    @contextmanager
+    def operation(self, action: str, *, actor: str | None = None) -> Iterator[Session]:
+        """One ledger operation: one transaction with its journal entries."""
+        session = self._sessions()
+        session.info.update(actor=actor or self.actor, action=action, clock=self.clock)
+        try:
+            with session.begin():
+                yield session
+        except BaomiError:
+            raise
+        except (OperationalError, DBAPIError) as e:
+            msg = disk_error_message(e.orig if getattr(e, "orig", None) else e)
+            if msg:
+                raise RegisterUnusable(msg) from None
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session; a flush of any change in it is refused."""
+        session = self._sessions()
+        session.info.update(actor=self.actor, action=None, clock=self.clock)
+        try:
+            yield session
+            session.rollback()
+        finally:
+            session.close()
+
+    # -- closing ----------------------------------------------------------------
+    def drop_keys(self) -> None:
+        """Close every connection and overwrite the data key in memory (lock screen).
+
+        Python may still hold copies inside the driver; this is the most a
+        pure-Python program can do, and it ends the usable session.
+        """
+        self.engine.dispose()
+        for i in range(len(self._data_key)):
+            self._data_key[i] = 0
+        self._data_key = bytearray()
+
+    def reopen(self, data_key: bytes) -> None:
+        """After a lock screen: key the engine again (the instance lock was kept)."""
+        self._data_key = bytearray(data_key)
+        self.engine = open_engine(self.path, self._data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        if self._data_key:
+            self.drop_keys()
+        self._lock.release()
+
+    def __enter__(self) -> "Register":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
