@@ -67,3 +67,18 @@ def admin_reg(register_path: Path, clock: FakeClock):
     reg = accounts.sign_in(register_path, ADMIN, ADMIN_PW, clock=clock)
     yield reg
     reg.close()
+
+
+@pytest.fixture
+def people(clerk_reg):
+    """A small unit: a principal leader, a leader, staff of three clearances."""
+    from app.ledger.people import add_person
+    ids = {
+        "王局长": add_person(clerk_reg, name="王局长", dept="局领导", clearance="核心",
+                             is_principal_leader=True),
+        "李处长": add_person(clerk_reg, name="李处长", dept="办公室", clearance="核心", is_leader=True),
+        "张三": add_person(clerk_reg, name="张三", dept="办公室", clearance="重要"),
+        "李四": add_person(clerk_reg, name="李四", dept="财务处", clearance="一般"),
+        "赵六": add_person(clerk_reg, name="赵六", dept="办公室", clearance="核心"),
+    }
+    return ids

@@ -18,7 +18,7 @@ from app.clock import Clock, SystemClock
 from app.crypto.kdf import KdfParams, calibrate
 from app.crypto.keyslots import RECOVERY, KeyslotFile, keyslot_path
 from app.crypto.recovery import new_recovery_code, normalize
-from app.errors import (AccountDisabled, AccountLocked, BadInput, PasswordChangeRequired,
+from app.errors import (AccountDisabled, AccountLocked, AuthError, BadInput, PasswordChangeRequired,
                         PermissionDenied, RegisterUnusable, RuleViolation, WrongCredentials)
 from app.ledger import passwords, settings
 from app.models.accounts import (ROLE_ADMIN, ROLE_CLERK, ROLE_INSPECTOR, ROLES, Account)
@@ -309,7 +309,8 @@ def recover(path: Path | str, username: str, recovery_code: str, new_password: s
         reg = Register.open_with_key(path, key, keyfile, clock, lock=lock)
     except (WrongCredentials, AccountDisabled):
         lock.release()
-        raise BadInput("恢复码不正确。") from None
+        # A wrong code is a wrong credential (exit 2), like a wrong password.
+        raise AuthError("恢复码不正确。") from None
     except BaseException:
         lock.release()
         raise

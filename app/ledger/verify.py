@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from app.crypto.canonical import canonical_json
 from app.crypto.journal_hash import GENESIS, chain_hash, checkpoint_text
-from app.errors import BadInput
+from app.errors import BadInput, PermissionDenied
 from app.models import Base
+from app.models.accounts import ROLE_ADMIN, ROLE_CLERK, ROLE_INSPECTOR
 from app.models.journal import JournalEntry
 from app.store.journaling import row_dict
 from app.store.register import Register
@@ -47,6 +48,15 @@ def parse_checkpoint(text: str) -> tuple[int, str]:
         return int(seq), short.lower()
     except ValueError:
         raise BadInput("检查点格式应为 序号:哈希前12位，例如 1234:0a1b2c3d4e5f。") from None
+
+
+def require_reviewer(reg: Register) -> None:
+    """Reviewing the journal is the inspector's (or the clerk's) work, never the
+    account administrator's: 三员分立 separates who manages accounts from who audits."""
+    if ROLE_ADMIN in reg.roles:
+        raise PermissionDenied("系统管理员不得审查日志（三员分立），请由检查人员或保密员执行校验。")
+    if not reg.roles & {ROLE_INSPECTOR, ROLE_CLERK}:
+        raise PermissionDenied(f"当前账户（{reg.actor}）没有权限校验日志，需要角色：检查人员或保密员。")
 
 
 def journaled_tables() -> dict[str, type[Base]]:

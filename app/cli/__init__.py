@@ -1,0 +1,70 @@
+"""The `baomi` command: `baomi VERB DB --user NAME ...` (in the style of keepassxc-cli).
+
+Each verb lives in a module of this package that defines `register(sub)`;
+`COMMAND_MODULES` lists them.  Every failure is one Chinese sentence on
+standard error and an exit status (0 done, 1 verify found a problem, 2 wrong
+user/password/locked/disabled, 3 refused by a rule, 4 bad input, 5 register
+unusable); never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from app.errors import BaomiError
+
+COMMAND_MODULES = [
+    "app.cli.admin",
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors are bad input: exit 4
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"参数有误：{message}\n")
+        sys.exit(4)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="baomi", description="保密台账：涉密载体登记簿（离线、加密）。不带参数运行时打开图形界面。")
+    sub = parser.add_subparsers(dest="verb", metavar="命令", parser_class=ChineseArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("gui",):
+        return _gui(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 4
+    try:
+        return int(args.func(args) or 0)
+    except BaomiError as e:
+        sys.stderr.write(e.message + "\n")
+        return e.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消，未做任何更改。\n")
+        return 4
+    except Exception as e:  # last resort: one sentence, never a traceback
+        from app.cli.common import unexpected
+        return unexpected(e)
+
+
+def _gui(argv: list[str]) -> int:
+    try:
+        from app.ui.main import run_app  # the desktop app (issue 5)
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
