@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--self-test"]:  # installation check, also in the offline bundle (issue 7)
+        from app.selftest import main as self_test
+        return self_test()
     if not argv or argv[0] in ("gui",):
         return _gui(argv[1:])
     parser = build_parser()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from app.cli import common
 from app.cli.common import PasswordSource, add_db, print_json
+from app.errors import BadInput
 from app.ledger import accounts, backup as backups, verify as verifying
 from app.ledger.settings import LEVELS
-from app.errors import BadInput
 from app.store.register import Register
 
 

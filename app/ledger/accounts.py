@@ -320,7 +320,9 @@ def recover(path: Path | str, username: str, recovery_code: str, new_password: s
             account = _require_account(s, username)
             if account.disabled:
                 raise AccountDisabled()
-        _set_password(reg, account.username, new_password, clock.now(), must_change="",
+            # Read inside the session: read() rolls back, which expires the object.
+            name = account.username
+        _set_password(reg, name, new_password, clock.now(), must_change="",
                       action="恢复码重置口令")
 
 

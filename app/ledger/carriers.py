@@ -10,16 +10,18 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import BadInput, RuleViolation
+from app.errors import BadInput, NotFound, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
 from app.ledger.numbers import next_number
 from app.ledger.record import event_time, record_movement
 from app.models.accounts import ROLE_CLERK
-from app.models.carriers import KINDS, LEVELS, MEDIA_KINDS, ORIGINS, Carrier
+from app.models.carriers import KINDS, LEVELS, MEDIA_KINDS, ORIGINS, Carrier, Person
+from app.models.movements import Batch
 from app.store.register import Register
 
 DEFAULT_PERIOD_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+SECRET_LEVELS = ("秘密", "机密", "绝密")  # the "三密"; 内部 is not a state secret
 
 
 @dataclass
@@ -68,7 +70,8 @@ def _serials(level: str, copies: int, serial: str) -> list[str]:
     """份号 of each copy (R03): given numbers count up; otherwise 第n份/共N份."""
     if copies == 1:
         if not serial and level in ("机密", "绝密"):
-            raise RuleViolation("R03", f"{level}载体必须标注份号", "保密制度汇编 篇五 第七条")
+            raise RuleViolation("R03", f"{level}载体必须标注份号（机密级以上文件应当编排序列号）",
+                                "保密单位电脑管理制度篇五 第七条")
         return [serial]
     if serial.isdigit():
         start, width = int(serial), len(serial)
@@ -89,11 +92,24 @@ def _validate(nc: NewCarrier) -> None:
         raise BadInput(f"未知的来源「{nc.origin}」。")
     if not 1 <= nc.copies <= 1000:
         raise BadInput("份数应在 1 至 1000 之间。")
+    if nc.pages is not None and nc.pages < 1:
+        raise BadInput("页数应为正整数。")
+    if nc.approved_count is not None and nc.approved_count < 1:
+        raise BadInput("批准份数应为正整数。")
+    if nc.media_id.strip() and nc.copies > 1:
+        raise BadInput("一个介质编号只对应一件介质，登记多份介质请逐件填写各自的编号。")
+
+
+def normalize_period(period: str, level: str) -> str:
+    """The 保密期限 as written; empty means the default of the level, a bare number means years."""
+    text = period.strip()
+    if not text:
+        return f"{DEFAULT_PERIOD_YEARS[level]}年" if level in DEFAULT_PERIOD_YEARS else ""
+    return f"{text}年" if text.isdigit() else text
 
 
 def _scope(s: Session, names: list[str]) -> tuple[list[int], list[str]]:
     """Scope entries are people of the register, or department names."""
-    from app.models.carriers import Person
     depts = set(s.scalars(select(Person.dept).distinct()))
     people: list[int] = []
     dept_list: list[str] = []
@@ -106,8 +122,10 @@ def _scope(s: Session, names: list[str]) -> tuple[list[int], list[str]]:
         else:
             try:
                 people.append(lookup.person(s, name, what="知悉范围内的人员").id)
-            except BadInput:
-                dept_list.append(name)  # a department with nobody registered yet
+            except NotFound:
+                # A department with nobody registered yet.  Two people of one
+                # name stay an error (BadInput): the scope must not guess.
+                dept_list.append(name)
     return people, dept_list
 
 
@@ -118,7 +136,8 @@ def _check_media_level(s: Session, nc: NewCarrier) -> None:
     for prev in s.scalars(select(Carrier).where(Carrier.media_id == nc.media_id.strip())):
         if lookup.level_rank(prev.highest_level) > lookup.level_rank(nc.level):
             raise RuleViolation("R06", f"介质 {nc.media_id} 曾存储{prev.highest_level}信息（{prev.number}），"
-                                       f"不得降为{nc.level}使用", "保密制度汇编 九、3")
+                                       f"不得降为{nc.level}使用（存储过国家秘密信息的媒体不能降低密级使用）",
+                                "保密制度汇编 九、4")
 
 
 def receive(reg: Register, nc: NewCarrier, *, at: datetime | None = None) -> list[str]:
@@ -126,10 +145,12 @@ def receive(reg: Register, nc: NewCarrier, *, at: datetime | None = None) -> lis
     meeting): N copies become N carriers in one transaction.  Returns their numbers.
 
     R01 a registration later than the day of receipt is flagged; R02 each copy
-    is numbered; R03 机密/绝密 need 份号; R04 produced documents need the
+    is numbered; R03 机密/绝密 need 份号; R04 produced 三密 documents need a
     leader's approval and exactly the approved count; R05 they await 定密
-    within 10 days; R06 media never go down a level; R07 meeting documents are
-    registered with the meeting and who handed them in.
+    (classified=False) within 10 days; R06 media never go down a level; R07
+    meeting documents are registered with the meeting and who handed them in.
+    Without a 保密期限 the level's default applies (绝密 30年, 机密 20年, 秘密 10年),
+    counted from the document's date (default: the day of receipt).
     """
     require_role(reg, ROLE_CLERK)
     action = {"收文": "收文", "自制": "自制登记", "会议带回": "会议文件登记"}.get(nc.origin, "登记")
@@ -141,65 +162,65 @@ def receive_in(s: Session, nc: NewCarrier, *, at: datetime | None = None) -> lis
     """`receive` inside a caller's transaction (bulk import, demo data)."""
     _validate(nc)
     serials = _serials(nc.level, nc.copies, nc.serial.strip())
-    if True:
-        when = event_time(s, at)
-        now = s.info["clock"].now()
-        approver = _origin_checks(s, nc)
-        _check_media_level(s, nc)
-        receiver = lookup.optional_person(s, nc.received_by, what="签收人")
-        custodian = lookup.optional_person(s, nc.custodian, what="保管人")
-        people, depts = _scope(s, nc.scope)
-        flag = ""
-        if now.date() > when.date():
-            flag = f"R01 收文于{when:%Y-%m-%d}，登记于{now:%Y-%m-%d}（未当日登记）"
-        doc_date = nc.doc_date or when.date()
-        period = nc.period.strip() or (f"{DEFAULT_PERIOD_YEARS[nc.level]}年"
-                                       if nc.level in DEFAULT_PERIOD_YEARS else "")
-        numbers = []
-        batch_id = None
-        if nc.copies > 1:
-            from app.models.movements import Batch
-            batch = Batch(kind="收文", occurred_at=when, entered_at=now,
-                          detail=json.dumps({"title": nc.title, "copies": nc.copies},
-                                            ensure_ascii=False))
-            s.add(batch)
-            s.flush()
-            batch_id = batch.id
-        for serial in serials:
-            carrier = Carrier(
-                number=next_number(s, when), kind=nc.kind, title=nc.title.strip(),
-                doc_no=nc.doc_no.strip(), issuer=nc.issuer.strip(), level=nc.level,
-                highest_level=nc.level, period=period, period_until=period_until(period, doc_date),
-                serial=serial, copies_total=nc.copies, pages=nc.pages,
-                scope_people=json.dumps(people), scope_depts=json.dumps(depts, ensure_ascii=False),
-                origin=nc.origin, approved_by_id=approver.id if approver else None,
-                approved_count=nc.approved_count, location=nc.location.strip(),
-                custodian_id=custodian.id if custodian else None, doc_date=doc_date,
-                classified=nc.origin != "自制", registered_at=now, media_id=nc.media_id.strip(),
-                note=nc.note, state="")
-            record_movement(s, carrier, "收文" if nc.origin == "收文" else "登记", when,
-                            person_id=receiver.id if receiver else None,
-                            approver_id=approver.id if approver else None, batch_id=batch_id,
-                            flagged=flag, detail={"from": nc.issuer, "via": nc.via,
-                                                  "origin": nc.origin})
-            numbers.append(carrier.number)
-        return numbers
+    when = event_time(s, at)
+    now = s.info["clock"].now()
+    approver = _origin_checks(s, nc)
+    _check_media_level(s, nc)
+    receiver = lookup.optional_person(s, nc.received_by, what="签收人")
+    custodian = lookup.optional_person(s, nc.custodian, what="保管人")
+    people, depts = _scope(s, nc.scope)
+    # Everything is checked; from here on we write.
+    flag = ""
+    if now.date() > when.date():
+        flag = f"R01 收文于{when:%Y-%m-%d}，登记于{now:%Y-%m-%d}（未当日登记）"
+    doc_date = nc.doc_date or when.date()
+    period = normalize_period(nc.period, nc.level)
+    batch_id = None
+    if nc.copies > 1:
+        batch = Batch(kind="收文", occurred_at=when, entered_at=now,
+                      detail=json.dumps({"title": nc.title, "copies": nc.copies}, ensure_ascii=False))
+        s.add(batch)
+        s.flush()
+        batch_id = batch.id
+    numbers = []
+    for serial in serials:
+        # registered_at is when the receipt happened (补登记 keeps the paper's time;
+        # the movement's entered_at and the journal keep when it was typed in), so
+        # later movements entered after the fact compare against the paper's times.
+        carrier = Carrier(
+            number=next_number(s, when), kind=nc.kind, title=nc.title.strip(),
+            doc_no=nc.doc_no.strip(), issuer=nc.issuer.strip(), level=nc.level,
+            highest_level=nc.level, period=period, period_until=period_until(period, doc_date),
+            serial=serial, copies_total=nc.copies, pages=nc.pages,
+            scope_people=json.dumps(people), scope_depts=json.dumps(depts, ensure_ascii=False),
+            origin=nc.origin, approved_by_id=approver.id if approver else None,
+            approved_count=nc.approved_count, location=nc.location.strip(),
+            custodian_id=custodian.id if custodian else None, doc_date=doc_date,
+            classified=nc.origin != "自制", registered_at=when, media_id=nc.media_id.strip(),
+            note=nc.note, state="")
+        record_movement(s, carrier, "收文" if nc.origin == "收文" else "登记", when,
+                        person_id=receiver.id if receiver else None,
+                        approver_id=approver.id if approver else None, batch_id=batch_id,
+                        flagged=flag, detail={"from": nc.issuer, "via": nc.via, "origin": nc.origin})
+        numbers.append(carrier.number)
+    return numbers
 
 
-def _origin_checks(s: Session, nc: NewCarrier):
-    if nc.origin == "自制":
+def _origin_checks(s: Session, nc: NewCarrier) -> Person | None:
+    """R04 for documents produced here, R07 for documents brought back from a meeting."""
+    if nc.origin == "自制" and (nc.level in SECRET_LEVELS or nc.approved_by):
         if not nc.approved_by:
-            raise RuleViolation("R04", "本单位制作的涉密文件须经领导批准印制", "保密制度汇编 五、二")
+            raise RuleViolation("R04", "本单位印制的涉密文件须经主管领导审批", "保密制度汇编 五、二")
         approver = lookup.person(s, nc.approved_by, what="批准人")
         if not approver.is_leader:
             raise RuleViolation("R04", f"{approver.name} 不是领导，不能批准印制", "保密制度汇编 五、二")
         if nc.approved_count is None or nc.copies != nc.approved_count:
             raise RuleViolation("R04", f"印制份数须与批准份数一致（批准 {nc.approved_count or 0} 份，"
-                                       f"登记 {nc.copies} 份），不得多印留存", "保密制度汇编 六、2（3）")
+                                       f"登记 {nc.copies} 份），不得多印多留", "保密制度汇编 六、2（3）")
         return approver
     if nc.origin == "会议带回":
         if not nc.via.strip():
-            raise BadInput("会议带回的文件须填写会议名称。")
+            raise RuleViolation("R07", "会议带回的文件须写明会议名称", "保密制度汇编 六、1（7）")
         if not nc.received_by:
             raise RuleViolation("R07", "会议带回的文件须写明交回人", "保密制度汇编 六、1（7）")
     return None
