@@ -16,6 +16,8 @@ from app.errors import BaomiError
 
 COMMAND_MODULES = [
     "app.cli.admin",
+    "app.cli.ledger_daily",
+    "app.cli.ledger_disposal",
 ]
 
 

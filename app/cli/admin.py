@@ -17,6 +17,7 @@ from app.cli.common import PasswordSource, add_db, print_json
 from app.errors import BadInput
 from app.ledger import accounts, backup as backups, verify as verifying
 from app.ledger.settings import LEVELS
+from app.models.accounts import ROLE_ADMIN
 from app.store.register import Register
 
 
@@ -117,11 +118,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 # -- journal ----------------------------------------------------------------------
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    if args.checkpoint:
+        verifying.parse_checkpoint(args.checkpoint)  # a bad format is bad input, before any password
+    reg, _ = common.sign_in(args)
     with reg:
         verifying.require_reviewer(reg)
-        if args.checkpoint:
-            verifying.parse_checkpoint(args.checkpoint)  # bad format is bad input, before the work
         report = verifying.verify(reg, args.checkpoint)
     out = sys.stdout
     out.write(f"日志条目：{report.entries}\n当前检查点：{report.checkpoint}\n")
@@ -136,7 +137,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    reg, _ = common.sign_in(args)
     with reg:
         sys.stdout.write(verifying.checkpoint(reg) + "\n")
     return 0
@@ -165,9 +166,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
 # -- accounts ---------------------------------------------------------------------
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    reg, pw = _sign_in(args)
+    reg, pw = common.sign_in(args)
     with reg:
-        accounts.require_role(reg, "系统管理员")
+        accounts.require_role(reg, ROLE_ADMIN)
         initial = pw.read(f"{args.name} 的初始口令：", confirm=True)
         accounts.add_account(reg, args.name, args.role, initial, display_name=args.display_name)
     _say(f"已新建账户 {args.name}；首次登录时须修改初始口令。")
@@ -175,7 +176,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    reg, _ = common.sign_in(args)
     with reg:
         accounts.disable_account(reg, args.name)
     _say(f"已停用账户 {args.name}。")
@@ -183,9 +184,9 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_users_reset(args: argparse.Namespace) -> int:
-    reg, pw = _sign_in(args)
+    reg, pw = common.sign_in(args)
     with reg:
-        accounts.require_role(reg, "系统管理员")
+        accounts.require_role(reg, ROLE_ADMIN)
         temporary = pw.read(f"{args.name} 的临时口令：", confirm=True)
         accounts.reset_password(reg, args.name, temporary)
     _say(f"已重置账户 {args.name} 的口令；其登录时须修改。")
@@ -193,7 +194,7 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_users_unlock(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    reg, _ = common.sign_in(args)
     with reg:
         accounts.unlock_account(reg, args.name)
     _say(f"已解锁账户 {args.name}。")
@@ -201,7 +202,7 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    reg, _ = common.sign_in(args)
     with reg:
         infos = accounts.list_accounts(reg)
     if args.json:
@@ -238,10 +239,11 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 # -- backup -----------------------------------------------------------------------
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    reg, _ = _sign_in(args)
+    reg, _ = common.sign_in(args)
     with reg:
         result = backups.backup(reg, Path(args.to))
-    _say(f"已备份到 {result.folder}，检查点 {result.checkpoint}。备份介质本身是涉密载体，请登记并妥善保管（R55）。")
+    _say(f"已备份到 {result.folder}，检查点 {result.checkpoint}。"
+         "备份介质本身是涉密载体，请登记并妥善保管（R55）。")
     sys.stdout.write(result.checkpoint + "\n")
     return 0
 
@@ -254,10 +256,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 # -- signing in -------------------------------------------------------------------
-
-def _sign_in(args: argparse.Namespace) -> tuple[Register, PasswordSource]:
-    return common.sign_in(args)
-
 
 def _sign_in_keeping_password(args: argparse.Namespace) -> tuple[Register, PasswordSource, str]:
     """Like `common.sign_in`, also returning the password typed: passwd needs the old one,

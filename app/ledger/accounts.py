@@ -111,8 +111,9 @@ def create_register(path: Path | str, *, unit: str, level: str, admin: str, admi
         keyfile.save()
     except BaseException:
         reg.close()
+        # Nothing of a failed set-up stays behind, not even the (released) lock file.
         for p in (path, keyslot_path(path), path.with_name(path.name + "-wal"),
-                  path.with_name(path.name + "-shm")):
+                  path.with_name(path.name + "-shm"), path.with_name(path.name + ".lock")):
             p.unlink(missing_ok=True)
         raise
     reg.close()

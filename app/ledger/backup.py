@@ -196,7 +196,9 @@ def restore(folder: Path | str, target: Path | str) -> dict[str, Any]:
         raise BadInput(f"文件夹 {target.parent} 不存在。")
     finals = {DB_NAME: target, KEYS_NAME: keyslot_path(target)}
     _refuse_existing(target)
-    lock = InstanceLock(target).acquire()
+    lock = InstanceLock(target)
+    fresh_lock = not lock.path.exists()
+    lock.acquire()
     temps: list[Path] = []
     done: list[Path] = []
     try:
@@ -209,7 +211,8 @@ def restore(folder: Path | str, target: Path | str) -> dict[str, Any]:
             temps.append(tmp)
             size, digest = _copy_file(src, tmp)
             if size != entry["size"] or digest != entry["sha256"]:
-                raise RegisterUnusable(f"备份中的文件 {entry['name']} 与清单中的校验值不符（被改动或损坏），不能恢复。")
+                raise RegisterUnusable(f"备份中的文件 {entry['name']} 与清单中的校验值不符"
+                                       "（被改动或损坏），不能恢复。")
         # Keyslots first: the database appearing last marks a complete restore.
         for tmp, name in sorted(zip(temps, (e["name"] for e in manifest["files"])),
                                 key=lambda p: p[1] != KEYS_NAME):
@@ -219,9 +222,11 @@ def restore(folder: Path | str, target: Path | str) -> dict[str, Any]:
     except BaseException:
         for p in temps + done:
             p.unlink(missing_ok=True)
-        raise
-    finally:
         lock.release()
+        if fresh_lock:  # a refused restore leaves nothing behind
+            lock.path.unlink(missing_ok=True)
+        raise
+    lock.release()
     return manifest
 
 

@@ -18,6 +18,7 @@ from app.errors import BadInput, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
 from app.ledger.incidents import carrier_content, close_open_loan, open_incident_in
+from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import ARCHIVED, CARRIED, IN, MISSING, OUT, next_state
 from app.ledger.withdraw import withdraw_in
@@ -129,7 +130,7 @@ def check_items_in(s: Session, quarter: str, results: dict[str, str], *,
     when = event_time(s, at)
     quarter = quarter_name(quarter)
     summary = CheckSummary(quarter)
-    plan = _plan(s, quarter, results, summary)  # every refusal happens here
+    plan = _plan(s, quarter, results, summary, when)  # every refusal happens here
     if not plan:
         return summary
     now = s.info["clock"].now()
@@ -143,7 +144,7 @@ def check_items_in(s: Session, quarter: str, results: dict[str, str], *,
 
 
 def _plan(s: Session, quarter: str, results: dict[str, str],
-          summary: CheckSummary) -> list[tuple[Carrier, str]]:
+          summary: CheckSummary, when: datetime) -> list[tuple[Carrier, str]]:
     """Validate every line before anything is written; drop what is already recorded."""
     if not results:
         raise BadInput("没有清查结果可登记。")
@@ -162,6 +163,7 @@ def _plan(s: Session, quarter: str, results: dict[str, str],
             summary.unchanged.append(carrier.number)
             continue
         _check_possible(carrier, result)
+        check_in_order(s, carrier, when)
         plan.append((carrier, result))
     return plan
 

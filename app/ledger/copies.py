@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, NotFound, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
+from app.ledger.loans import check_in_order
 from app.ledger.numbers import next_number
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import next_state
@@ -59,6 +60,7 @@ def copy_in(s: Session, number: str, *, count: int, approver: str | int | None =
                             "保密制度汇编 五、四")
     leader = _approval(s, parent, approver, approval_ref.strip())
     next_state(parent.state, "复制")  # refuses a carrier that is out, gone or destroyed
+    check_in_order(s, parent, when)
     copier = lookup.optional_person(s, by, what="复制人")
     machine = _device(s, device)
 
@@ -74,7 +76,7 @@ def copy_in(s: Session, number: str, *, count: int, approver: str | int | None =
     first = _copies_so_far(s, parent) + 1
     numbers = []
     for n in range(first, first + count):
-        child = _child(s, parent, when, now, serial=f"复{n}",
+        child = _child(s, parent, when, serial=f"复{n}",
                        approver_id=leader.id if leader else None, count=count)
         record_movement(s, child, "登记", when, person_id=copier.id if copier else None,
                         approver_id=leader.id if leader else None, batch_id=batch.id,
@@ -121,9 +123,12 @@ def _copies_so_far(s: Session, parent: Carrier) -> int:
         Carrier.parent_id == parent.id, Carrier.origin == "复制")) or 0
 
 
-def _child(s: Session, parent: Carrier, when: datetime, now: datetime, *, serial: str,
+def _child(s: Session, parent: Carrier, when: datetime, *, serial: str,
            approver_id: int | None, count: int) -> Carrier:
-    """R22: the copy carries everything that governs how the original is kept."""
+    """R22: the copy carries everything that governs how the original is kept.
+
+    registered_at is when the copy was made, as for a receipt (补登记 keeps the
+    paper's time; the journal keeps when it was typed in)."""
     return Carrier(
         number=next_number(s, when), kind=parent.kind, title=parent.title, doc_no=parent.doc_no,
         issuer=parent.issuer, level=parent.level, highest_level=parent.highest_level,
@@ -131,4 +136,4 @@ def _child(s: Session, parent: Carrier, when: datetime, now: datetime, *, serial
         pages=parent.pages, scope_people=parent.scope_people, scope_depts=parent.scope_depts,
         origin="复制", parent_id=parent.id, approved_by_id=approver_id, approved_count=count,
         location=parent.location, custodian_id=parent.custodian_id, doc_date=parent.doc_date,
-        classified=parent.classified, registered_at=now, state="")
+        classified=parent.classified, registered_at=when, state="")

@@ -6,7 +6,7 @@ While a loan is open the carrier names its holder and the open movement.
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

@@ -14,7 +14,6 @@ changes only by 交接, whose history `history()` shows).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import BadInput
-from app.ledger import lookup, settings
+from app.ledger import incidents, loans, lookup, settings
 from app.ledger.accounts import require_role
 from app.models.accounts import ROLE_CLERK, ROLE_INSPECTOR, ROLE_LEADER
 from app.models.carriers import LEVELS, STATES, Carrier, Person
@@ -55,18 +54,6 @@ def end_of_day(s: Session, day: date) -> datetime:
     return datetime.combine(day, time(hh, mm))
 
 
-def add_months(when: datetime, months: int) -> datetime:
-    """Same day `months` later, clamped to the month's last day (31 May + 3 → 31 Aug, 30 Nov → 28 Feb)."""
-    y, m = divmod(when.month - 1 + months, 12)
-    year, month = when.year + y, m + 1
-    for day in (when.day, 30, 29, 28):
-        try:
-            return when.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 # -- rows ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -86,29 +73,6 @@ class CarrierRow:
     holder_dept: str
     location: str
     registered_at: datetime
-
-
-@dataclass(frozen=True)
-class MovementRow:
-    id: int
-    kind: str
-    occurred_at: datetime
-    entered_at: datetime
-    account: str
-    carrier_id: int
-    number: str
-    title: str
-    level: str
-    person_id: int | None
-    person: str
-    person_dept: str
-    approver: str
-    batch_id: int | None
-    due_at: datetime | None
-    returned_at: datetime | None  # loans: when the 归还 closing it happened
-    state_after: str
-    flagged: str
-    detail: dict
 
 
 @dataclass(frozen=True)
@@ -218,7 +182,9 @@ class _View:
     where: list
 
 
-def _view(as_of: datetime | None) -> _View:
+def view_at(as_of: datetime | None, *, by_registration: bool = True) -> _View:
+    """The columns now, or at `as_of`: then carriers registered later are left
+    out, unless `by_registration` is False (only what had happened counts)."""
     if as_of is None:
         state = Carrier.state
         holder = case((Carrier.state.in_(OUT_STATES), Carrier.holder_id),
@@ -227,7 +193,10 @@ def _view(as_of: datetime | None) -> _View:
     state = state_at(as_of)
     holder = case((state.in_(OUT_STATES), _borrower_at(as_of)),
                   (state.in_(KEPT_STATES), Carrier.custodian_id), else_=None)
-    return _View(state, holder, [Carrier.registered_at <= as_of, state.is_not(None)])
+    where = [state.is_not(None)]
+    if by_registration:
+        where.append(Carrier.registered_at <= as_of)
+    return _View(state, holder, where)
 
 
 def _carrier_where(s: Session, view: _View, *, search: str | None, level: str | None,
@@ -284,9 +253,21 @@ def carriers_page(s: Session, *, offset: int = 0, limit: int | None = 100,
 
     `order_by` is one of CARRIER_ORDERS; `holder` a person (id, name or
     姓名/部门) holding the carrier (borrowed now or in their custody);
-    `date_from`/`date_to` bound the registration time.
+    `date_from`/`date_to` bound the registration time; `as_of` shows the
+    register as it was then.
     """
-    view = _view(as_of)
+    return page_of(s, view_at(as_of), offset=offset, limit=limit, order_by=order_by,
+                   descending=descending, search=search, level=level, state=state,
+                   holder=holder, date_from=date_from, date_to=date_to, states=states)
+
+
+def page_of(s: Session, view: _View, *, offset: int = 0, limit: int | None = 100,
+            order_by: str = "number", descending: bool = False, search: str | None = None,
+            level: str | None = None, state: str | None = None,
+            holder: str | int | None = None, date_from: date | datetime | None = None,
+            date_to: date | datetime | None = None,
+            states: tuple[str, ...] | None = None) -> list[CarrierRow]:
+    """`carriers_page` over a given view (see `view_at`)."""
     holder_p = aliased(Person)
     where = _carrier_where(s, view, search=search, level=level, state=state, holder=holder,
                            date_from=date_from, date_to=date_to, states=states)
@@ -313,117 +294,10 @@ def count_carriers(s: Session, *, search: str | None = None, level: str | None =
                    date_to: date | datetime | None = None, as_of: datetime | None = None,
                    states: tuple[str, ...] | None = None) -> int:
     """How many rows `carriers_page` has with the same filters (the table's row count)."""
-    view = _view(as_of)
+    view = view_at(as_of)
     where = _carrier_where(s, view, search=search, level=level, state=state, holder=holder,
                            date_from=date_from, date_to=date_to, states=states)
     return s.scalar(select(func.count()).select_from(Carrier).where(*where)) or 0
-
-
-# -- movements ledgers ----------------------------------------------------------------
-
-# The paper ledgers as views of the movements table.
-LEDGERS: dict[str, tuple[str, ...]] = {
-    "收文": ("收文", "登记"), "发文": ("发文",), "借阅": ("借出",), "外出携带": ("借出",),
-    "归还": ("归还",), "复制": ("复制",), "清查": ("清查",), "清退": ("清退",), "销毁": ("销毁",),
-    "归档": ("归档",), "交接": ("交接",), "定密": ("定密", "变更", "解密"), "丢失": ("丢失", "找回"),
-    "更正": ("更正",),
-}
-_LEDGER_ALIASES = {"借出": "借阅", "借阅登记": "借阅", "携带外出": "外出携带"}
-
-MOVEMENT_ORDERS = ("occurred_at", "entered_at", "number", "title", "level", "person",
-                   "approver", "due_at", "kind", "id")
-
-
-def _ledger_where(ledger: str) -> list:
-    name = _LEDGER_ALIASES.get(ledger, ledger)
-    if name not in LEDGERS:
-        raise BadInput(f"没有名为「{ledger}」的台账，可选：{'、'.join(LEDGERS)}。")
-    where = [Movement.kind.in_(LEDGERS[name])]
-    if name == "外出携带":
-        where.append(Movement.state_after == "外出携带")
-    if name == "收文":  # copies are in the 复制 ledger, not among the receipts
-        where.append(Carrier.origin != "复制")
-    return where
-
-
-def _movement_where(s: Session, ledger: str, *, search: str | None, level: str | None,
-                    person: str | int | None, date_from: Any, date_to: Any,
-                    carrier_id: int | None = None) -> list:
-    _check_choice(level, LEVELS, "密级")
-    where = _ledger_where(ledger) + _range(Movement.occurred_at, date_from, date_to)
-    clause = search_clause(search)
-    if clause is not None:
-        where.append(clause)
-    if level:
-        where.append(Carrier.level == level)
-    pid = person_id(s, person)
-    if pid is not None:
-        where.append(or_(Movement.person_id == pid, Movement.approver_id == pid))
-    if carrier_id is not None:
-        where.append(Movement.carrier_id == carrier_id)
-    return where
-
-
-def movement_rows(s: Session, where: list, order: list, *, offset: int = 0,
-                  limit: int | None = None) -> list[MovementRow]:
-    """Movements with carrier and people joined in one query (also used by history)."""
-    who, approver, closer = aliased(Person), aliased(Person), aliased(Movement)
-    q = (select(Movement.id, Movement.kind, Movement.occurred_at, Movement.entered_at,
-                Movement.account, Movement.carrier_id, Carrier.number, Carrier.title,
-                Carrier.level, Movement.person_id, who.name, who.dept, approver.name,
-                Movement.batch_id, Movement.due_at, closer.occurred_at, Movement.state_after,
-                Movement.flagged, Movement.detail)
-         .join(Carrier, Carrier.id == Movement.carrier_id)
-         .outerjoin(who, who.id == Movement.person_id)
-         .outerjoin(approver, approver.id == Movement.approver_id)
-         .outerjoin(closer, closer.id == Movement.closed_by_id)
-         .where(*where).order_by(*order).offset(max(0, offset)))
-    if limit is not None:
-        q = q.limit(max(0, limit))
-    return [MovementRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] or "",
-                        r[11] or "", r[12] or "", r[13], r[14], r[15], r[16], r[17] or "",
-                        json.loads(r[18] or "{}")) for r in s.execute(q)]
-
-
-def movements_page(s: Session, ledger: str, *, offset: int = 0, limit: int | None = 100,
-                   order_by: str = "occurred_at", descending: bool = True,
-                   search: str | None = None, level: str | None = None,
-                   person: str | int | None = None, date_from: date | datetime | None = None,
-                   date_to: date | datetime | None = None) -> list[MovementRow]:
-    """One page of a paper ledger (收文, 发文, 借阅, 外出携带, 复制, 清查, 清退, 销毁, 归档,
-    交接, 定密 …): its movements with carrier number, title, 密级 and people's names.
-
-    `person` matches the movement's person (borrower, receiver …) or its approver;
-    `date_from`/`date_to` bound the time it happened.
-    """
-    columns = {"occurred_at": Movement.occurred_at, "entered_at": Movement.entered_at,
-               "number": Carrier.number, "title": Carrier.title, "level": _LEVEL_ORDER,
-               "due_at": Movement.due_at, "kind": Movement.kind, "id": Movement.id}
-    if order_by not in MOVEMENT_ORDERS:
-        raise BadInput(f"不能按「{order_by}」排序，可选：{'、'.join(MOVEMENT_ORDERS)}。")
-    where = _movement_where(s, ledger, search=search, level=level, person=person,
-                            date_from=date_from, date_to=date_to)
-    if order_by in ("person", "approver"):
-        # Sort by name through a scalar lookup: the row query joins its own aliases.
-        p = aliased(Person)
-        pid = Movement.person_id if order_by == "person" else Movement.approver_id
-        key: Any = select(p.name).where(p.id == pid).correlate(Movement).scalar_subquery()
-    else:
-        key = columns[order_by]
-    order = [key.desc() if descending else key.asc(),
-             Movement.id.desc() if descending else Movement.id.asc()]
-    return movement_rows(s, where, order, offset=offset, limit=limit)
-
-
-def count_movements(s: Session, ledger: str, *, search: str | None = None,
-                    level: str | None = None, person: str | int | None = None,
-                    date_from: date | datetime | None = None,
-                    date_to: date | datetime | None = None) -> int:
-    where = _movement_where(s, ledger, search=search, level=level, person=person,
-                            date_from=date_from, date_to=date_to)
-    q = (select(func.count()).select_from(Movement)
-         .join(Carrier, Carrier.id == Movement.carrier_id).where(*where))
-    return s.scalar(q) or 0
 
 
 # -- what is out --------------------------------------------------------------------
@@ -437,7 +311,7 @@ def _latest_loan() -> Any:
 def loan_deadline(s: Session, state: str, out_at: datetime, due_at: datetime | None) -> datetime:
     """When a loan must be back: a take-out (外出携带) by its approved due; anything
     else by the end of the day it went out, or its due if earlier (R12)."""
-    same_day = end_of_day(s, out_at.date())
+    same_day = loans.end_of_day(s, out_at)  # the same day rule the lending form applies
     if state == "外出携带" and due_at is not None:
         return due_at
     return min(due_at, same_day) if due_at is not None else same_day
@@ -495,10 +369,11 @@ def due_today(s: Session, now: datetime | None = None) -> list[OutRow]:
     return [r for r in out_now(s, now) if not r.overdue and r.deadline <= eod]
 
 
-def late_three_months(s: Session, now: datetime | None = None) -> list[OutRow]:
-    """Not returned more than three months after it was due: handled as a loss (R31)."""
-    now = now_of(s, now)
-    return [r for r in out_now(s, now) if now > add_months(r.deadline, 3)]
+def late_three_months(s: Session, now: datetime | None = None) -> list[incidents.LateItem]:
+    """Not returned more than three months after it was due, or after a check
+    demanded it back: handled as a loss (R31).  The rule lives in
+    app.ledger.incidents, which escalates these; this only supplies `now`."""
+    return incidents.late_three_months(s, now_of(s, now))
 
 
 @dataclass(frozen=True)

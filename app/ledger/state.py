@@ -20,6 +20,7 @@ _TRANSITIONS: dict[str, dict[str, str | None]] = {
     "借出": {IN: OUT, ARCHIVED: OUT},  # 带出 turns OUT into CARRIED below
     "归还": {OUT: IN, CARRIED: IN},  # an archived carrier goes back to ARCHIVED below
     "发文": {IN: SENT},
+    "回执": {SENT: None},  # the signed receipt of a dispatch comes back (R02, R25)
     "复制": {IN: None, ARCHIVED: None},
     "清查": {IN: None, OUT: None, CARRIED: None, ARCHIVED: None, MISSING: None},
     "清退": {IN: RETURNED},
@@ -28,7 +29,7 @@ _TRANSITIONS: dict[str, dict[str, str | None]] = {
     "定密": {s: None for s in (IN, OUT, CARRIED, ARCHIVED, SENT)},
     "变更": {s: None for s in (IN, OUT, CARRIED, ARCHIVED, SENT)},
     "解密": {s: None for s in (IN, OUT, CARRIED, ARCHIVED, SENT, RETURNED)},
-    "交接": {IN: None, ARCHIVED: None},
+    "交接": {IN: None, ARCHIVED: None, MISSING: None},  # a missing item is handed over as missing (R40)
     "丢失": {IN: MISSING, OUT: MISSING, CARRIED: MISSING, ARCHIVED: MISSING},
     "找回": {MISSING: IN},
     "更正": {s: None for s in (IN, OUT, CARRIED, SENT, RETURNED, ARCHIVED, DESTROYED, MISSING)},
@@ -44,7 +45,7 @@ _WHY_NOT = {
     ARCHIVED: "该载体已归档",
 }
 _RULE_OF = {"借出": "R13", "归还": "R13", "销毁": "R32", "复制": "R20", "归档": "R33",
-            "清退": "R30", "交接": "R40", "发文": "R25"}
+            "清退": "R30", "交接": "R40", "发文": "R25", "回执": "R25"}
 
 
 def next_state(state: str, kind: str, detail: dict | None = None) -> str:

@@ -93,7 +93,9 @@ def verify(reg: Register, checkpoint_: str | None = None,
                     entry["obj_id"]) != (seq, account, action, obj_type, obj_id):
                 report.problems.append(f"日志第 {seq} 条的索引列与其内容不符（被改动）。")
             if obj_type in tables and entry.get("after") is not None:
-                expected[(obj_type, obj_id)] = canonical_json(entry["after"])
+                key = (obj_type, obj_id)
+                _check_continuity(seq, key, expected.get(key), entry, report)
+                expected[key] = canonical_json(entry["after"])
             if wanted and seq == wanted[0]:
                 seen_checkpoint = h.startswith(wanted[1])
             prev, next_seq = h, seq + 1
@@ -109,6 +111,36 @@ def verify(reg: Register, checkpoint_: str | None = None,
     for (name, obj_id) in sorted(expected):
         report.problems.append(f"表 {name} 中编号 {obj_id} 的记录在日志中存在，但已从表中删除。")
     return report
+
+
+def _check_continuity(seq: int, key: tuple[str, str], prior: bytes | None, entry: dict,
+                      report: VerifyReport) -> None:
+    """An entry must start from the row the journal last recorded.
+
+    An entry's `after` is the whole row as the program saw it, so a row edited
+    behind the program's back and later changed by the program would otherwise
+    be laundered into the journal.  Columns the entry did not change must equal
+    the previous `after`, the `before` of those it changed must too, and a row is
+    inserted only once (rows are never deleted).  Hazard: a column with an ORM
+    `onupdate` would change without appearing in `before`; the models use none.
+    """
+    name, obj_id = key
+    before = entry.get("before")
+    row = f"表 {name} 中编号 {obj_id} 的记录在日志第 {seq} 条"
+    if prior is None and before is None:
+        return  # a normal insert
+    if prior is None:
+        report.problems.append(f"{row}之前不在日志中（绕过程序被插入）。")
+        return
+    if before is None:
+        report.problems.append(f"{row}被再次插入（此前已绕过程序删除）。")
+        return
+    last = json.loads(prior)
+    # None in `before` means the old value was not loaded, not that it was NULL.
+    stale = {c for c, v in entry["after"].items() if c not in before and last.get(c) != v}
+    stale |= {c for c, v in before.items() if v is not None and last.get(c) != v}
+    if stale:
+        report.problems.append(f"{row}之前已被绕过程序改动（{'、'.join(sorted(stale))}）。")
 
 
 def _replay_table(s, name: str, cls: type[Base], expected: dict, report: VerifyReport) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base
 
 MOVEMENT_KINDS = ("登记", "收文", "发文", "借出", "归还", "复制", "清查", "清退", "销毁", "归档",
-                  "定密", "变更", "解密", "交接", "更正", "丢失", "找回")
+                  "定密", "变更", "解密", "交接", "更正", "丢失", "找回", "回执")
 BATCH_KINDS = ("销毁", "交接", "传阅", "清查", "复制", "收文")
 
 

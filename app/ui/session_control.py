@@ -40,7 +40,7 @@ class SessionController(QObject):
         self.info = info
         self.root = root
         self._runner = power_off_runner
-        self._quit = quit_app or QApplication.quit
+        self._quit = quit_app or (lambda: None)  # the main window's closing quits the app
         kwargs = {"tick_ms": tick_ms} if tick_ms else {}
         self.watcher = IdleWatcher(clock, info.idle_minutes, parent=self, **kwargs)
         self.watcher.lock_due.connect(lambda: self.lock(reason="无操作"))

@@ -17,13 +17,17 @@ from app.store.journaling import head
 
 def carrier(reg, number: str) -> Carrier:
     with reg.read() as s:
-        return s.scalars(select(Carrier).where(Carrier.number == number)).one()
+        c = s.scalars(select(Carrier).where(Carrier.number == number)).one()
+        s.expunge(c)  # keep the loaded values after the read session ends
+        return c
 
 
 def movements(reg, number: str) -> list[Movement]:
     with reg.read() as s:
         c = s.scalars(select(Carrier).where(Carrier.number == number)).one()
-        return list(s.scalars(select(Movement).where(Movement.carrier_id == c.id).order_by(Movement.id)))
+        ms = list(s.scalars(select(Movement).where(Movement.carrier_id == c.id).order_by(Movement.id)))
+        s.expunge_all()
+        return ms
 
 
 def journal_head(reg):
@@ -158,6 +162,12 @@ def test_produced_with_leader_approval_allowed_awaiting_classification_R04(clerk
     assert c.origin == "自制" and c.approved_by_id == people["李处长"] and c.approved_count == 2
     assert c.classified is False  # awaits 定密 (R05)
     assert movements(clerk_reg, numbers[0])[0].kind == "登记"
+
+
+def test_produced_internal_work_item_needs_no_printing_approval_R04(clerk_reg, people):
+    """内部 is not a state secret: S0 五、二 speaks of 秘密文件."""
+    [n] = receive(clerk_reg, secret(level="内部", origin="自制"))
+    assert carrier(clerk_reg, n).approved_by_id is None
 
 
 def test_received_document_is_already_classified(clerk_reg, people):

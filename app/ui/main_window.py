@@ -1,0 +1,262 @@
+"""The main window: ledgers on the left, the chosen ledger's table on the right.
+
+Which ledgers appear depends on the signed-in account's roles (三员分立: the
+account administrator sees only the accounts, the journal is for the
+inspector).  Pages are built when first opened, so signing in stays quick.
+Geometry and the last page are remembered in QSettings; nothing secret is.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
+                               QToolBar,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from app.clock import Clock
+from app.ledger import session
+from app.store.register import Register
+from app.ui import prefs, shutdown
+from app.ui.drafts_dialog import DraftsDialog
+from app.ui.form_base import open_forms
+from app.ui.ledger_page import LedgerPage
+from app.ui.ledgers import Ledger, read_only, visible_ledgers
+from app.ui.password_change import ChangePasswordDialog
+from app.ui.session_control import SessionController
+from app.ui.sources import source_for
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # after signing out or the end of the session
+
+    def __init__(self, reg: Register, info: session.SessionInfo,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reg = reg
+        self.info = info
+        self.controller: SessionController | None = None
+        self.drafts_dialog: DraftsDialog | None = None
+        self.pages: dict[str, LedgerPage] = {}
+        self.ledgers: list[Ledger] = visible_ledgers(reg.roles)
+        self.read_only = read_only(reg.roles)
+        self._signed_out = False
+        self.setWindowTitle(self.tr("保密台账 — %1").replace("%1", info.unit))
+        self.setMinimumSize(QSize(980, 620))
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(170)
+        for ledger in self.ledgers:
+            item = QListWidgetItem(ledger.title)
+            item.setData(Qt.ItemDataRole.UserRole, ledger.key)
+            item.setToolTip(ledger.hint)
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.navigation.currentRowChanged.connect(self._show_page)
+
+        self.banners = QVBoxLayout()
+        self.banners.setContentsMargins(18, 10, 18, 0)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addLayout(self.banners)
+        right_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(right, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_status_bar()
+        self._show_sign_in_banners()
+        self._restore_settings()
+
+    # -- building ----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.lock_action = QAction(self.tr("锁定"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setToolTip(self.tr("立即锁定（Ctrl+L）：离开保密室时使用"))
+        self.lock_action.triggered.connect(lambda: self.lock_now())
+        self.password_action = QAction(self.tr("修改口令"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.search_action = QAction(self.tr("查找"), self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_action.triggered.connect(self._focus_search)
+        self.power_off_action = QAction(self.tr("一小时无操作后关闭计算机"), self)
+        self.power_off_action.setCheckable(True)
+        self.power_off_action.setChecked(prefs.power_off_enabled())
+        self.power_off_action.setToolTip(self.tr("R53：离开一小时以上须关机。命令：%1").replace(
+            "%1", prefs.power_off_command()))
+        self.power_off_action.toggled.connect(prefs.set_power_off_enabled)
+        self.quit_action = QAction(self.tr("退出"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+
+        menu = self.menuBar().addMenu(self.tr("登记簿(&F)"))
+        menu.addAction(self.search_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        account_menu = self.menuBar().addMenu(self.tr("账户(&A)"))
+        account_menu.addAction(self.lock_action)
+        account_menu.addAction(self.password_action)
+        account_menu.addSeparator()
+        account_menu.addAction(self.power_off_action)
+
+        bar = QToolBar(self.tr("工具栏"))
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.search_action)
+        bar.addAction(self.password_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.lock_action)
+        self.addToolBar(bar)
+
+    def _build_status_bar(self) -> None:
+        roles = "、".join(sorted(self.reg.roles))
+        account = QLabel(self.tr("当前账户：%1（%2）").replace("%1", self.reg.actor).replace("%2", roles))
+        unit = QLabel(self.tr("单位：%1").replace("%1", self.info.unit))
+        level = QLabel(self.info.level)
+        level.setObjectName("levelBadge")
+        level.setToolTip(self.tr("登记簿密级"))
+        mode = QLabel(self.tr("只读") if self.read_only else "")
+        lock_button = QToolButton()
+        lock_button.setDefaultAction(self.lock_action)
+        bar = self.statusBar()
+        for w in (account, unit, level, mode):
+            bar.addWidget(w)
+        bar.addPermanentWidget(lock_button)
+
+    def _banner(self, text: str, name: str) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName(name)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(label, 1)
+        self.banners.addWidget(frame)
+        return frame
+
+    def _show_sign_in_banners(self) -> None:
+        info = self.reg.sign_in_info
+        self.expiry_banner: QFrame | None = None
+        days = info.get("expires_in_days")
+        if days:
+            self.expiry_banner = self._banner(
+                self.tr("您的口令将在 %n 天后到期，请及时修改（口令使用期不得超过规定期限，R51）。", "", days),
+                "banner")
+            change = QPushButton(self.tr("现在修改"))
+            change.clicked.connect(self.change_password)
+            self.expiry_banner.layout().addWidget(change)
+        for notice in info.get("notices") or []:
+            self._banner(self.tr("系统管理员提示：") + notice, "noticeBanner")
+
+    def _restore_settings(self) -> None:
+        geometry = prefs.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        keys = [ledger.key for ledger in self.ledgers]
+        last = prefs.last_page()
+        if keys:
+            self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    # -- pages -----------------------------------------------------------------------------
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        ledger = self.ledgers[row]
+        page = self.pages.get(ledger.key)
+        if page is None:
+            page = LedgerPage(ledger, source_for(ledger, self.reg), read_only=self.read_only)
+            self.pages[ledger.key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        prefs.set_last_page(ledger.key)
+
+    def current_page(self) -> LedgerPage | None:
+        page = self.stack.currentWidget()
+        return page if isinstance(page, LedgerPage) else None
+
+    def open_page(self, key: str) -> LedgerPage:
+        row = [ledger.key for ledger in self.ledgers].index(key)
+        self.navigation.setCurrentRow(row)
+        return self.pages[key]
+
+    def _focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.focus_search()
+
+    # -- session -------------------------------------------------------------------------------
+    def attach_session(self, controller: SessionController) -> None:
+        self.controller = controller
+        controller.ended.connect(self._session_ended)
+
+    def lock_now(self) -> None:
+        if self.controller is not None:
+            self.controller.lock(reason="手动")
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.reg, parent=self)
+        dialog.accepted.connect(self._password_changed)
+        dialog.open()
+        self.password_dialog = dialog
+
+    def _password_changed(self) -> None:
+        if self.expiry_banner is not None:
+            self.expiry_banner.hide()
+        self.statusBar().showMessage(self.tr("口令已修改。"), 5000)
+
+    def offer_drafts(self) -> DraftsDialog | None:
+        """Drafts left by a forced session end come back here (R53)."""
+        drafts = session.pending_drafts(self.reg)
+        if not drafts:
+            return None
+        self.drafts_dialog = DraftsDialog(self.reg, drafts, self)
+        self.drafts_dialog.open()
+        return self.drafts_dialog
+
+    def _session_ended(self) -> None:
+        self._signed_out = True  # the controller closed the register
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        prefs.save_geometry(self.saveGeometry(), self.saveState())
+        if not self._signed_out:
+            dirty = [f for f in open_forms(self) if f.is_dirty()]
+            if dirty and QMessageBox.question(
+                    self, self.tr("退出"),
+                    self.tr("有 %n 份表单尚未保存，退出将丢失其中的内容。确定退出吗？", "", len(dirty))
+            ) != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            if self.controller is not None:
+                self.controller.watcher.stop()
+            self._signed_out = True
+            session.sign_out(self.reg)
+        event.accept()
+        self.closed.emit()
+
+
+def open_main_window(reg: Register, *, clock: Clock, power_off_runner: shutdown.Runner | None = None,
+                     quit_app=None, tick_ms: int | None = None) -> MainWindow:
+    """The main window with its session controller, idle watcher started."""
+    info = session.session_info(reg)
+    window = MainWindow(reg, info)
+    controller = SessionController(reg, info, clock=clock, root=window,
+                                   power_off_runner=power_off_runner, quit_app=quit_app,
+                                   tick_ms=tick_ms)
+    window.attach_session(controller)
+    controller.start()
+    return window
