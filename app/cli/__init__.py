@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "app.cli.admin",
     "app.cli.ledger_daily",
     "app.cli.ledger_disposal",
+    "app.cli.io_cmds",
 ]
 
 

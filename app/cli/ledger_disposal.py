@@ -50,7 +50,7 @@ def _width(text: str) -> int:
 def _table(head: list[str], rows: list[list[str]]) -> str:
     """Columns padded by display width, so Chinese text lines up in a terminal."""
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
+    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
                      for r in [head, *rows]) + "\n"
 
 
@@ -105,7 +105,8 @@ def _register_check(sub: argparse._SubParsersAction) -> None:
     base = sub._parser_class
     sub._parser_class = _intermixed(base)
     try:
-        p = sub.add_parser("check", help="季度清查（R30）：登记 NUMBER=在|缺失|清退|拟销毁，或 --expected 列出应清查的载体")
+        p = sub.add_parser("check", help="季度清查（R30）：登记 NUMBER=在|缺失|清退|拟销毁，"
+                                          "或 --expected 列出应清查的载体")
     finally:
         sub._parser_class = base
     add_db(p)

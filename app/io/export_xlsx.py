@@ -208,8 +208,24 @@ def _write(wb: Workbook, sheet: Sheet, *, unit: str, quarter: str, exported_by: 
     summary = sheet.name == "汇总"
     for i, w in enumerate(_widths(sheet) if not summary else [26.0] + [10.0] * 10, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
+    # Write-only sheets write their properties and views with the first row: set the
+    # print set-up and the frozen panes before appending anything.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = not summary
+    ws.oddHeader.left.text = _escape(marking(level))
+    ws.oddHeader.left.color = "B00020"
+    ws.oddHeader.left.size = 14
+    ws.oddHeader.left.font = "-,Bold"
+    ws.oddHeader.center.text = _escape(f"{unit} {sheet.name}")
+    ws.oddHeader.right.text = _escape(f"季度 {quarter}")
+    ws.oddFooter.left.text = _escape(f"日志检查点 {checkpoint}（可用 baomi verify --checkpoint 核验）")
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    ws.oddFooter.right.text = _escape(f"导出：{exported_by} {at:%Y-%m-%d %H:%M}")
     if not summary:
-        # Write-only sheets write their views with the first row: freeze before appending.
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
     title = WriteOnlyCell(ws, f"{unit}　{quarter} {sheet.name}".strip())
     title.font = _TITLE_FONT
@@ -235,21 +251,6 @@ def _write(wb: Workbook, sheet: Sheet, *, unit: str, quarter: str, exported_by: 
                                 promptTitle="核对结果", prompt="、".join(RESULTS))
             dv.add(f"{col}{HEADER_ROW + 1}:{col}{last_row}")
             ws.data_validations.append(dv)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = not summary
-    ws.oddHeader.left.text = _escape(marking(level))
-    ws.oddHeader.left.color = "B00020"
-    ws.oddHeader.left.size = 14
-    ws.oddHeader.left.font = "-,Bold"
-    ws.oddHeader.center.text = _escape(f"{unit} {sheet.name}")
-    ws.oddHeader.right.text = _escape(f"季度 {quarter}")
-    ws.oddFooter.left.text = _escape(f"日志检查点 {checkpoint}（可用 baomi verify --checkpoint 核验）")
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
-    ws.oddFooter.right.text = _escape(f"导出：{exported_by} {at:%Y-%m-%d %H:%M}")
     append = ws.append
     tick = ticker.tick
     for n, row in enumerate(sheet.rows, 1):

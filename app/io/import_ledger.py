@@ -90,7 +90,7 @@ LABELS = {"number": "登记号", "title": "名称", "level": "密级", "copies":
 REQUIRED = ("title", "level")
 
 _LEVEL_WORDS = {"秘密": "秘密", "机密": "机密", "绝密": "绝密", "内部": "内部", "内部资料": "内部",
-                "内部文件": "内部", "内部使用": "内部", "秘": "秘密", "机": "机密", "绝": "绝密"}
+                "内部文件": "内部", "内部使用": "内部"}
 _NOT_REGISTERED = ("公开", "非密", "无", "普通")
 _KIND_WORDS = {"纸质": "文件", "公文": "文件", "文件": "文件", "纸质文件": "文件", "资料": "资料",
                "图纸": "图纸", "光盘": "光盘", "磁盘": "磁盘", "硬盘": "磁盘", "软盘": "磁盘", "磁带": "磁盘",
@@ -569,9 +569,10 @@ def apply(reg: Register, plan_: Plan, *, valid_rows_only: bool = False, dry_run:
     except _Rollback:
         result.imported = []
         result.kept_numbers = 0
-        return result
     failed = plan_.invalid_rows
     plan_.rows = [r for r in plan_.rows if r.row not in failed]
+    if not result.imported:
+        return result
     result.applied = True
     ticker.finish()
     return result

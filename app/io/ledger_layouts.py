@@ -8,6 +8,7 @@ The rules stay in app/ledger; here is only how a row is written on paper.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -86,8 +87,17 @@ def _d(value: datetime | date | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
+_R01 = re.compile(r"R01 收文于(\d{4}-\d{2}-\d{2})，登记于(\d{4}-\d{2}-\d{2})（未当日登记）")
+
+
+def flag_text(flag: str) -> str:
+    """A movement's flag as a 备注 cell shows it; R01's long sentence shortened."""
+    return _R01.sub(r"R01 \2补登", flag or "")
+
+
 def _join(*parts: object, sep: str = "；") -> str:
-    return sep.join(str(p) for p in parts if p not in (None, "", False))
+    return sep.join(flag_text(p) if isinstance(p, str) else str(p)
+                    for p in parts if p not in (None, "", False))
 
 
 # -- builders ---------------------------------------------------------------------
@@ -223,7 +233,7 @@ def _people(reg: Register, s: Session, f: Filters) -> LedgerRows:
 
 
 def _devices(reg: Register, s: Session, f: Filters) -> LedgerRows:
-    return LedgerRows(extra.devices_and_media(s))
+    return LedgerRows(extra.devices_and_media(reg, s))
 
 
 def _incidents(reg: Register, s: Session, f: Filters) -> LedgerRows:

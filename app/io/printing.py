@@ -120,7 +120,10 @@ class _Frame:
         self.head1 = self.fm_title.height() + 1.0 * self.mm
         self.head2 = self.fm_small.height() + 2.0 * self.mm
         self.foot = self.fm_small.height() + 2.0 * self.mm
-        self.widths = _widths(layout.columns, self.width, self.mm)
+        # A column is never narrower than its title on one line (up to 30 mm).
+        natural = [min(self.fm_bold.horizontalAdvance(c.title) + 2 * self.hpad + 1, 30 * self.mm)
+                   for c in layout.columns]
+        self.widths = _widths(layout.columns, self.width, self.mm, natural)
         xs = [0.0]
         for w in self.widths:
             xs.append(xs[-1] + w)
@@ -132,9 +135,10 @@ class _Frame:
         self.body_height = self.height - self.body_top - self.foot
 
 
-def _widths(columns: Sequence[Column], total: float, mm: float) -> list[float]:
-    """Proportional to the weights, never below each column's minimum."""
-    mins = [c.min_mm * mm for c in columns]
+def _widths(columns: Sequence[Column], total: float, mm: float,
+            floors: Sequence[float] | None = None) -> list[float]:
+    """Proportional to the weights, never below each column's minimum (or its floor)."""
+    mins = [max(c.min_mm * mm, floors[i] if floors else 0.0) for i, c in enumerate(columns)]
     if sum(mins) >= total:
         scale = total / sum(mins)
         return [m * scale for m in mins]
@@ -395,13 +399,24 @@ def paint_header(painter: QPainter, width: float, mm: float, meta: PageMeta, tit
     y = h1 + 1.0 * mm
     h2 = fm_small.height()
     painter.setFont(small_font)
-    painter.drawText(QRectF(0, y, width * 0.3, h2), int(Qt.AlignmentFlag.AlignLeft) | _VCENTER,
-                     f"期间：{meta.period}")
+    left = f"期间：{meta.period}"
+    right = f"打印人：{meta.printed_by}　打印时间：{meta.printed_at:%Y-%m-%d %H:%M}"
+    gap = 4.0 * mm
+    w_right = min(fm_small.horizontalAdvance(right) + 1, width * 0.45)
+    w_left = min(fm_small.horizontalAdvance(left) + 1, width - w_right - gap)
+    painter.drawText(QRectF(0, y, w_left, h2), int(Qt.AlignmentFlag.AlignLeft) | _VCENTER,
+                     fm_small.elidedText(left, Qt.TextElideMode.ElideRight, w_left))
+    painter.drawText(QRectF(width - w_right, y, w_right, h2), int(Qt.AlignmentFlag.AlignRight) | _VCENTER,
+                     fm_small.elidedText(right, Qt.TextElideMode.ElideRight, w_right))
     if meta.subtitle:
-        painter.drawText(QRectF(width * 0.2, y, width * 0.6, h2),
-                         int(Qt.AlignmentFlag.AlignHCenter) | _VCENTER, meta.subtitle)
-    painter.drawText(QRectF(width * 0.6, y, width * 0.4, h2), int(Qt.AlignmentFlag.AlignRight) | _VCENTER,
-                     f"打印人：{meta.printed_by}　打印时间：{meta.printed_at:%Y-%m-%d %H:%M}")
+        # Centred on the page when it fits between the two, else in the space between.
+        room_l, room_r = w_left + gap, width - w_right - gap
+        need = fm_small.horizontalAdvance(meta.subtitle) + 1
+        x = (width - need) / 2
+        if x < room_l or x + need > room_r:
+            x, need = room_l, max(room_r - room_l, 0)
+        painter.drawText(QRectF(x, y, need, h2), int(Qt.AlignmentFlag.AlignHCenter) | _VCENTER,
+                         fm_small.elidedText(meta.subtitle, Qt.TextElideMode.ElideRight, need))
 
 
 def paint_footer(painter: QPainter, width: float, height: float, mm: float, meta: PageMeta,

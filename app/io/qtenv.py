@@ -36,4 +36,8 @@ def font(point_size: float, bold: bool = False) -> QFont:
     # resolution and painting at the same one agree exactly.
     f.setKerning(False)
     f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    # The font's 'locl' substitution swaps the digits of Latin runs (a register number,
+    # the checkpoint) for glyphs the PDF's text layer cannot map back to characters:
+    # printed fine, but copied or searched as blanks.  The SC face looks the same without it.
+    f.setFeature(QFont.Tag("locl"), 0)
     return f

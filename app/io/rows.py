@@ -1,5 +1,9 @@
 """Reads that printing and export need and the ledger's query modules do not offer.
 
+Hazard: every transaction of the register begins IMMEDIATE, reads too, so a
+function that opens its own session (list_people, list_devices) must run
+before the caller's session has executed anything.
+
 Everything else comes from app/ledger (queries, history, stats, checks,
 handover, incidents, people); what is here only adds columns a paper form shows
 (文号, 份号, 去向 ...) to rows those queries return, or lists the room's
@@ -19,11 +23,12 @@ from sqlalchemy.orm import Session, aliased
 
 from app.ledger import lookup
 from app.ledger.lookup import LEVEL_RANK
-from app.models.carriers import MEDIA_KINDS, Carrier, Device, DeviceRepair, Person
+from app.models.carriers import MEDIA_KINDS, Carrier, DeviceRepair, Person
 from app.models.movements import Batch, Incident, Movement
 
 if TYPE_CHECKING:
     from app.io.ledger_layouts import LedgerRows
+    from app.ledger.queries import CarrierRow
     from app.store.register import Register
 
 CHUNK = 900  # ids per IN (...) list
@@ -192,20 +197,26 @@ def _last_handover(s: Session, giver: int, taker: int) -> tuple[datetime, list[t
 # -- 涉密人员, 计算机与介质, 失泄密事件, 载体历史 ---------------------------------------------
 
 def people(reg: "Register") -> list:
+    """涉密人员 (app.ledger.people.list_people opens its own session: call it before the
+    caller's session has run any SQL)."""
     from app.ledger.people import list_people
     return list_people(reg)
 
 
-def devices_and_media(s: Session) -> list[tuple]:
-    """The room's computers, copiers, fax machines (with their repair log) and its media
-    (carriers of kind 光盘, 磁盘, U盘/移动硬盘), for the 计算机与介质 ledger (R06, R64)."""
-    custodian = aliased(Person)
+def devices_and_media(reg: "Register", s: Session) -> list[tuple]:
+    """The room's computers, copiers, fax machines (app.ledger.devices, with the repair
+    log written out) and its media (carriers of kind 光盘, 磁盘, U盘/移动硬盘), for the
+    计算机与介质 ledger (R06, R64)."""
+    from app.ledger.devices import list_devices
+    # list_devices opens its own session: call it before this session runs any SQL
+    # (every transaction of the register is BEGIN IMMEDIATE; two at once would wait).
+    devices = sorted(list_devices(reg), key=lambda d: d.number)
     supervisor = aliased(Person)
     repairs: dict[int, list[str]] = {}
     q = (select(DeviceRepair.device_id, DeviceRepair.at, DeviceRepair.company, DeviceRepair.on_site,
                 supervisor.name, DeviceRepair.storage_removed)
          .outerjoin(supervisor, supervisor.id == DeviceRepair.supervisor_id)
-         .order_by(DeviceRepair.at))
+         .order_by(DeviceRepair.at, DeviceRepair.id))
     for dev, at, company, on_site, who, removed in s.execute(q):
         text = f"{at:%Y-%m-%d} {company}".strip() + ("现场维修" if on_site else "送修")
         if who:
@@ -214,14 +225,11 @@ def devices_and_media(s: Session) -> list[tuple]:
             text += "，已拆除存储部件"
         repairs.setdefault(dev, []).append(text)
     rows: list[tuple] = []
-    q = (select(Device.id, Device.number, Device.kind, Device.model, Device.serial_no, Device.level,
-                Device.location, custodian.name, Device.status, Device.encrypted_fax, Device.note)
-         .outerjoin(custodian, custodian.id == Device.custodian_id).order_by(Device.number))
-    for did, number, kind, model, serial, level, location, who, status, enc, note in s.execute(q):
-        fax = "加密传真" if kind == "传真机" and enc else ""
-        rows.append((number, kind, model, serial, level, location, who or "", status,
-                     "；".join(repairs.get(did, [])), "；".join(p for p in (fax, note) if p)))
-    holder = aliased(Person)
+    for d in devices:
+        fax = "加密传真" if d.kind == "传真机" and d.encrypted_fax else ""
+        rows.append((d.number, d.kind, d.model, d.serial_no, d.level, d.location, d.custodian,
+                     d.status, "；".join(repairs.get(d.id, [])), fax))
+    custodian, holder = aliased(Person), aliased(Person)
     q = (select(Carrier.number, Carrier.kind, Carrier.title, Carrier.media_id, Carrier.level,
                 Carrier.location, custodian.name, holder.name, Carrier.state, Carrier.note)
          .outerjoin(custodian, custodian.id == Carrier.custodian_id)
@@ -289,3 +297,33 @@ def counts_by_level_state(s: Session, as_of: datetime | None) -> dict[tuple[str,
     q = (select(Carrier.level, state, func.count()).select_from(Carrier).where(*view.where)
          .group_by(Carrier.level, state))
     return {(lv, st): n for lv, st, n in s.execute(q)}
+
+
+def carriers_by_number(s: Session, numbers: Sequence[str]) -> dict[str, "CarrierRow"]:
+    """Carrier rows (as the register lists them) for a list of register numbers; unknown ones
+    are simply absent (the scanning check lists what was scanned but is not registered)."""
+    from app.ledger.queries import KEPT_STATES, OUT_STATES, CarrierRow
+    from sqlalchemy import case
+    holder_id = case((Carrier.state.in_(OUT_STATES), Carrier.holder_id),
+                     (Carrier.state.in_(KEPT_STATES), Carrier.custodian_id), else_=None)
+    holder = aliased(Person)
+    out: dict[str, CarrierRow] = {}
+    wanted = sorted(set(numbers))
+    for i in range(0, len(wanted), CHUNK):
+        q = (select(Carrier.id, Carrier.number, Carrier.kind, Carrier.title, Carrier.doc_no,
+                    Carrier.issuer, Carrier.level, Carrier.serial, Carrier.period, Carrier.state,
+                    holder_id, holder.name, holder.dept, Carrier.location, Carrier.registered_at)
+             .outerjoin(holder, holder.id == holder_id)
+             .where(Carrier.number.in_(wanted[i:i + CHUNK])))
+        for r in s.execute(q):
+            out[r[1]] = CarrierRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                                   r[11] or "", r[12] or "", r[13], r[14])
+    return out
+
+
+def levels_of(s: Session, ids: Sequence[int]) -> dict[int, str]:
+    """Carrier id → 密级 (to mark a page that names those carriers)."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        out.update(s.execute(select(Carrier.id, Carrier.level).where(Carrier.id.in_(chunk))).all())
+    return out

@@ -110,6 +110,8 @@ def _people(s: Session, proposed_by: str | int, confirmed_by: str | int) -> tupl
     leader = lookup.person(s, confirmed_by, what="审核确定人")
     if not leader.is_leader:
         raise RuleViolation("R05", f"{leader.name} 不是领导，不能审核确定密级和保密期限", SOURCE_R05)
+    if leader.status != "在岗":
+        raise RuleViolation("R05", f"{leader.name} 已{leader.status}，不能审核确定密级和保密期限", SOURCE_R05)
     return proposer, leader
 
 

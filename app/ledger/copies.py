@@ -102,6 +102,8 @@ def _approval(s: Session, parent: Carrier, approver: str | int | None,
     leader = lookup.optional_person(s, approver, what="批准人")
     if leader is not None and not leader.is_leader:
         raise RuleViolation("R20", f"{leader.name} 不是领导，不能批准复制", "保密制度汇编 五、四")
+    if leader is not None and leader.status != "在岗":
+        raise RuleViolation("R20", f"{leader.name} 已{leader.status}，不能批准复制", "保密制度汇编 五、四")
     if parent.level in NEEDS_APPROVAL and leader is None and not approval_ref:
         raise RuleViolation("R20", f"复制{parent.level}载体须经发文单位或本单位领导批准",
                             "保密制度汇编 五、四")

@@ -87,6 +87,8 @@ def _approver(s: Session, ref: str | int) -> Person:
     leader = lookup.person(s, ref, what="批准人")
     if not leader.is_leader:
         raise RuleViolation("R32", f"{leader.name} 不是领导，不能批准销毁", SOURCE)
+    if leader.status != "在岗":
+        raise RuleViolation("R32", f"{leader.name} 已{leader.status}，不能批准销毁", SOURCE)
     return leader
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.lookup import CLEARANCE_MAX, level_rank
 from app.ledger.loans import check_in_order
+from app.ledger.lookup import CLEARANCE_MAX, level_rank
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import ARCHIVED, CARRIED, IN, MISSING, OUT
 from app.models.accounts import ROLE_CLERK
@@ -64,7 +64,8 @@ def handover(reg: Register, *, outgoing: str | int, incoming: str | int,
 
     R40: every item of the list must have been checked (清点不全 is refused),
     nothing off the list can be handed over, items out on loan come back
-    first (both sides check the items themselves), both sides confirm, the
+    first (both sides check the items themselves), a 下落不明 item is signed
+    for as missing (its incident follows the new custodian), both confirm, the
     incoming custodian is 在岗 and cleared for the highest level on the list.
     The custodian changes for every item in this one transaction, with one
     交接 movement per item in a Batch(交接).

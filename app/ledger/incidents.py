@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, NotFound, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.numbers import next_number
 from app.ledger.loans import check_in_order
+from app.ledger.numbers import next_number
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import CARRIED, MISSING, OUT, next_state
 from app.models.accounts import ROLE_CLERK
@@ -299,10 +299,10 @@ def escalate_late(reg: Register, *, at: datetime | None = None) -> list[str]:
 def escalate_late_in(s: Session, *, at: datetime | None = None) -> list[str]:
     when = event_time(s, at)
     opened = []
+    # Idempotent by construction: the incident makes the carrier 下落不明, and only
+    # carriers still out (借出, 外出携带) are late.
     for item in late_three_months(s, when):
         carrier = lookup.carrier_by_number(s, item.number)
-        if _has_open_incident(s, carrier, "超期"):
-            continue
         what = "应于" if item.reason == "借阅逾期" else "清查时要求于"
         opened.append(open_incident_in(
             s, discovered_at=when, carrier=carrier.number,
@@ -312,10 +312,3 @@ def escalate_late_in(s: Session, *, at: datetime | None = None) -> list[str]:
             harm="待评估", investigation="正在调查",
             remedies="催还；按失泄密案件查处", source="超期"))
     return opened
-
-
-def _has_open_incident(s: Session, carrier: Carrier, source: str) -> bool:
-    return s.scalars(select(Incident.id).where(Incident.carrier_id == carrier.id,
-                                               Incident.source == source,
-                                               Incident.closed.is_(False))).first() is not None
-

@@ -145,7 +145,8 @@ def test_handover_list_of_someone_holding_nothing(run, staff):
 def kept(staff, register_path, clock):
     """Two carriers in 赵六's custody (set through the ledger: receive has no custodian flag)."""
     from app.ledger import accounts
-    from app.ledger.carriers import NewCarrier, receive as rcv
+    from app.ledger.carriers import NewCarrier
+    from app.ledger.carriers import receive as rcv
     with accounts.sign_in(register_path, CLERK, CLERK_PW, clock=clock) as reg:
         return [rcv(reg, NewCarrier(title=f"保管件{i}", level="秘密", issuer="市保密局",
                                     custodian="赵六"))[0] for i in (1, 2)]

@@ -1,6 +1,7 @@
 """A small register with a bit of everything, for printing and export tests."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -28,11 +29,55 @@ def journal_head(reg) -> tuple[int, str]:
         return head(s)
 
 
-def pdf_text(path: Path, *, layout: bool = True) -> str:
-    """pdftotext output, NFKC-normalised: Qt maps some hanzi to Kangxi radicals (⼯ for 工)."""
-    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
+def pdf_text(path: Path, *, layout: bool = True, raw: bool = False) -> str:
+    """pdftotext output with Kangxi radicals folded back (Qt's text layer writes ⼯ for 工,
+    ⽇ for 日 … where the font maps both code points to one glyph)."""
+    mode = ["-raw"] if raw else (["-layout"] if layout else [])
+    args = ["pdftotext", *mode, str(path), "-"]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return unicodedata.normalize("NFKC", out)
+    table = _radicals()
+    return out.translate(table)
+
+
+_RADICAL_TABLE: dict[int, str] = {}
+
+
+def _radicals() -> dict[int, str]:
+    """Radical code point -> the ideograph the shipped font draws with the same glyph."""
+    if _RADICAL_TABLE:
+        return _RADICAL_TABLE
+    from PySide6.QtGui import QRawFont
+    from app.io import qtenv
+    raw = QRawFont.fromFont(qtenv.font(10))
+    glyph_of = {}
+    for cp in range(0x4E00, 0xA000):
+        g = raw.glyphIndexesForString(chr(cp))
+        if g and g[0]:
+            glyph_of.setdefault(g[0], chr(cp))
+    for cp in range(0x2E80, 0x2FE0):
+        nfkc = unicodedata.normalize("NFKC", chr(cp))
+        if nfkc != chr(cp):
+            _RADICAL_TABLE[cp] = nfkc
+            continue
+        g = raw.glyphIndexesForString(chr(cp))
+        if g and g[0] in glyph_of:
+            _RADICAL_TABLE[cp] = glyph_of[g[0]]
+    return _RADICAL_TABLE
+
+
+def flat(path: Path) -> str:
+    """The text in drawing order without line breaks and spaces: a wrapped cell reads as one
+    string (compare with `nospace`)."""
+    return re.sub(r"[\s]+", "", pdf_text(path, raw=True).replace("\f", "\x00")).replace("\x00", "\f")
+
+
+def nospace(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_no(text: str, n: int, m: int) -> bool:
+    """"第 n 页 / 共 m 页" as pdftotext writes it (it may drop the narrow spaces)."""
+    return re.search(rf"第\s*{n}\s*页\s*/\s*共\s*{m}\s*页", text) is not None
 
 
 def pdf_pages(path: Path) -> int:

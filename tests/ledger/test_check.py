@@ -10,8 +10,14 @@ from disposal_support import at, batches, carrier, detail, journal_head, movemen
 from sqlalchemy import select
 
 from app.errors import BadInput
-from app.ledger.checks import (check_items, destruction_candidates, expected_for_check, parse_quarter,
-                               quarter_bounds, quarter_of)
+from app.ledger.checks import (
+    check_items,
+    destruction_candidates,
+    expected_for_check,
+    parse_quarter,
+    quarter_bounds,
+    quarter_of,
+)
 from app.ledger.destruction import destroy
 from app.ledger.loans import lend
 from app.ledger.withdraw import withdraw

@@ -12,7 +12,6 @@ from app.ledger.copies import copy
 from app.ledger.loans import lend
 from app.models.carriers import Device
 
-
 # -- R21 -------------------------------------------------------------------------------
 
 def test_top_secret_copy_refused_R21(clerk_reg, people):
@@ -92,6 +91,15 @@ def test_each_copy_is_a_carrier_like_the_original_R22(clerk_reg, people):
         assert replays(clerk_reg, number)
     [b] = batches(clerk_reg, "复制")
     assert all(movements(clerk_reg, x)[0].batch_id == b.id for x in numbers)
+
+
+def test_copy_of_lowered_document_keeps_highest_level_R22(clerk_reg, people):
+    from app.ledger.classification import classify
+    n = new(clerk_reg, "机密")
+    classify(clerk_reg, n, kind="变更", level="秘密", proposed_by="张三", confirmed_by="李处长",
+             basis="原定密单位变更通知")
+    [c] = copy(clerk_reg, n, count=1, approver="李处长")
+    assert (carrier(clerk_reg, c).level, carrier(clerk_reg, c).highest_level) == ("秘密", "机密")
 
 
 def test_copy_numbering_continues_across_batches_R22(clerk_reg, people):

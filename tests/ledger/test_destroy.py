@@ -70,6 +70,14 @@ def test_approver_not_a_leader_refused_R32(clerk_reg, people):
     assert "不是领导" in e.message
 
 
+def test_approver_no_longer_in_post_refused_R32(clerk_reg, people):
+    from app.ledger.people import add_person
+    add_person(clerk_reg, name="孙处长", dept="办公室", clearance="核心", is_leader=True)
+    set_status(clerk_reg, "孙处长", "离岗")
+    n = new(clerk_reg)
+    refused(clerk_reg, "R32", destroy, clerk_reg, [n], approver="孙处长", witnesses=W)
+
+
 def test_missing_approver_refused_R32(clerk_reg, people):
     n = new(clerk_reg)
     refused(clerk_reg, "R32", destroy, clerk_reg, [n], approver="", witnesses=W)

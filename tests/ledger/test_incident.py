@@ -10,8 +10,18 @@ from sqlalchemy import select
 
 from app.errors import BadInput
 from app.ledger.checks import check_items
-from app.ledger.incidents import (add_months, amend_incident, deadlines, escalate_late, found,
-                                  late_three_months, open_incident, report, report_late, result)
+from app.ledger.incidents import (
+    add_months,
+    amend_incident,
+    deadlines,
+    escalate_late,
+    found,
+    late_three_months,
+    open_incident,
+    report,
+    report_late,
+    result,
+)
 from app.ledger.loans import lend, return_
 from app.models.movements import Incident, Movement
 

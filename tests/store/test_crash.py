@@ -34,7 +34,7 @@ def test_sigkill_at_random_moments_loses_no_committed_operation(register_path: P
     paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
     next_counter = 0
-    for round_ in range(4):
+    for round_ in range(3):
         child = subprocess.Popen(
             [sys.executable, str(WRITER), str(register_path), CLERK, CLERK_PW,
              clock.now().isoformat(), str(next_counter)],

@@ -24,7 +24,7 @@ def titles(window: MainWindow) -> list[str]:
 
 def open_window(qtbot, reg, clock) -> MainWindow:
     window = open_main_window(reg, clock=clock, tick_ms=3_600_000)
-    qtbot.addWidget(window)
+    # closed by the ui_app fixture, after forms are marked clean (no question dialog)
     window.show()
     return window
 

@@ -57,7 +57,7 @@ def actions(reg) -> list[str]:
 def start(qtbot, path: Path, clock: FakeClock, runner: Runner | None = None) -> MainWindow:
     reg = accounts.sign_in(path, CLERK, CLERK_PW, clock=clock)
     window = open_main_window(reg, clock=clock, power_off_runner=runner, tick_ms=3_600_000)
-    qtbot.addWidget(window)
+    # closed by the ui_app fixture, after forms are marked clean (no question dialog)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -191,11 +191,10 @@ def test_the_hour_while_locked_ends_the_session_and_the_draft_comes_back(
     assert runner.calls == []  # powering off is off by default
     # The register is closed: the next sign-in works and offers the draft back.
     reg = accounts.sign_in(register_path, CLERK, CLERK_PW, clock=clock)
-    assert actions(reg)[-6:] == ["保存草稿", "锁定", "会话超时", "强制退出", "登录", "登录"][-6:] or True
     log = actions(reg)
     assert "会话超时" in log and "强制退出" in log and log.index("会话超时") > log.index("锁定")
     window2 = open_main_window(reg, clock=clock, tick_ms=3_600_000)
-    qtbot.addWidget(window2)
+
     window2.show()
     dialog = window2.offer_drafts()
     assert dialog is not None and dialog.isVisible()
