@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from app.errors import RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import next_state
 from app.models.accounts import ROLE_CLERK
@@ -46,7 +45,6 @@ def archive_in(s: Session, number: str, *, archive_no: str, location: str = "",
     if holder is not None:
         raise RuleViolation("R33", f"档案号 {archive_no} 已用于 {holder}，档案号不得重复", SOURCE)
     next_state(carrier.state, "归档")
-    check_in_order(s, carrier, when)
     record_movement(s, carrier, "归档", when,
                     detail={"archive_no": archive_no, "location": location.strip()})
     if location.strip():

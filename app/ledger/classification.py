@@ -22,7 +22,6 @@ from app.ledger import lookup
 from app.ledger.accounts import require_role
 from app.ledger.carriers import period_until
 from app.ledger.copies import copies_of
-from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import DESTROYED, next_state
 from app.models.accounts import ROLE_CLERK
@@ -79,7 +78,6 @@ def classify_in(s: Session, number: str, *, kind: str, level: str | None = None,
     if level is not None:
         _check_level(carrier, level)
     next_state(carrier.state, kind)
-    check_in_order(s, carrier, when)
 
     before = {"level": carrier.level, "period": carrier.period}
     flagged = _late_flag(carrier, when) if kind == "定密" else ""

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, NotFound, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.numbers import next_number
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import next_state
@@ -60,7 +59,6 @@ def copy_in(s: Session, number: str, *, count: int, approver: str | int | None =
                             "保密制度汇编 五、四")
     leader = _approval(s, parent, approver, approval_ref.strip())
     next_state(parent.state, "复制")  # refuses a carrier that is out, gone or destroyed
-    check_in_order(s, parent, when)
     copier = lookup.optional_person(s, by, what="复制人")
     machine = _device(s, device)
 

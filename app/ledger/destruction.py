@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import DESTROYED, IN, next_state
 from app.models.accounts import ROLE_CLERK
@@ -122,6 +121,5 @@ def _items(s: Session, numbers: list[str], when: datetime) -> list[Carrier]:
             raise RuleViolation("R32", f"{carrier.number} 当前为{carrier.state}，不在库中，"
                                        "须先收回入库才能销毁", SOURCE)
         next_state(carrier.state, "销毁")
-        check_in_order(s, carrier, when)
         carriers[carrier.id] = carrier
     return list(carriers.values())

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import next_state
 from app.models.accounts import ROLE_CLERK
@@ -67,7 +66,6 @@ def dispatch_in(s: Session, number: str, *, to_unit: str, channel: str,
     if channel == "专人" and not sent_by:
         raise BadInput("专人传递须写明递送人。")
     next_state(carrier.state, "发文")  # only from the room, R25 named
-    check_in_order(s, carrier, when)
     courier = lookup.optional_person(s, sent_by, what="递送人")
     movement = record_movement(s, carrier, "发文", when, person_id=courier.id if courier else None,
                                batch_id=batch_id, detail={"to": to_unit.strip(), "channel": channel})
@@ -94,7 +92,6 @@ def receipt_signed_in(s: Session, number: str, *, signed_by: str, receipt_no: st
         raise BadInput(f"载体 {carrier.number} 的发文回执已登记。")
     if not (signed_by or "").strip():
         raise BadInput("请填写回执上的签收人。")
-    check_in_order(s, carrier, when)
     movement = record_movement(s, carrier, "回执", when,
                                detail={"signed_by": signed_by.strip(), "receipt_no": receipt_no.strip(),
                                        "dispatch_id": sent.id})

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.lookup import CLEARANCE_MAX, level_rank
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import ARCHIVED, CARRIED, IN, MISSING, OUT
@@ -89,8 +88,6 @@ def handover_in(s: Session, *, outgoing: str | int, incoming: str | int,
     if not items:
         raise BadInput(f"{giver.name} 名下没有需要交接的涉密载体。")
     _check_list(s, items, checked_numbers)
-    for carrier in items:
-        check_in_order(s, carrier, when)
     _check_out(items)
     _check_incoming(taker, items)
     if not (outgoing_confirmed and incoming_confirmed):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput, NotFound, RuleViolation
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.numbers import next_number
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import CARRIED, MISSING, OUT, next_state
@@ -129,7 +128,6 @@ def open_incident_in(s: Session, *, discovered_at: datetime, carrier: str | None
     lose = target is not None and mark_lost and target.state != MISSING
     if lose:
         next_state(target.state, "丢失")
-        check_in_order(s, target, when)
     incident = Incident(number=next_number(s, when, series="incident"), discovered_at=when,
                         carrier_id=target.id if target else None, source=source, **fields)
     s.add(incident)
@@ -207,7 +205,6 @@ def found(reg: Register, number: str, *, at: datetime | None = None, note: str =
         if carrier.state != MISSING:
             raise BadInput(f"{carrier.number} 当前为{carrier.state}，不是下落不明，无需办理找回。")
         next_state(carrier.state, "找回")
-        check_in_order(s, carrier, when)
         open_ = s.scalars(select(Incident.number).where(Incident.carrier_id == carrier.id,
                                                         Incident.closed.is_(False))).all()
         movement = record_movement(s, carrier, "找回", when,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, time
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput, RuleViolation
@@ -41,19 +40,6 @@ def end_of_day(s: Session, when: datetime) -> datetime:
     hh, mm = (int(p) for p in str(settings.get(s, "end_of_day")).split(":"))
     end = datetime.combine(when.date(), time(hh, mm))
     return end if when < end else datetime.combine(when.date(), time(23, 59, 59))
-
-
-def last_event_time(s: Session, carrier: Carrier) -> datetime | None:
-    return s.scalar(select(func.max(Movement.occurred_at)).where(Movement.carrier_id == carrier.id))
-
-
-def check_in_order(s: Session, carrier: Carrier, when: datetime) -> None:
-    """An event entered after the fact (补登记) may not land before the carrier's last one:
-    the history would no longer replay to its state."""
-    last = last_event_time(s, carrier)
-    if last is not None and when < last:
-        raise BadInput(f"发生时间 {when:%Y-%m-%d %H:%M} 早于该载体最近一次流转（{last:%Y-%m-%d %H:%M}），"
-                       "请按发生顺序补登记。")
 
 
 # -- the checks -------------------------------------------------------------------
@@ -146,7 +132,6 @@ def lend_in(s: Session, number: str, *, borrower: str | int, approver: str | int
     from_state = carrier.state
     detail = {"purpose": purpose.strip(), "place": place, "from_state": from_state}
     next_state(from_state, "借出", detail)  # R13 (and destroyed/sent/...) before anything else
-    check_in_order(s, carrier, when)
     taking_out = place == "带出"
     leader = check_approver(s, approver, taking_out=taking_out)
     reader = lookup.person(s, borrower, what="借阅人")
@@ -203,7 +188,6 @@ def return_in(s: Session, number: str, *, returned_by: str | int, pages_checked:
                                    f"只能由其本人交还保密员；借阅人不准把文件转借他人", SRC_NO_LENDING_ON)
     if not reader_signed:
         raise RuleViolation("R14", "阅件后须由阅读人签名，签名后方可办理归还", SRC_SIGN)
-    check_in_order(s, carrier, when)
     loan_detail = json.loads(loan.detail or "{}")
     detail = {"pages_checked": bool(pages_checked), "condition": condition.strip() or "完好",
               "reader_signed": True, "late": bool(loan.due_at and when > loan.due_at)}

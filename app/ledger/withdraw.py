@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from app.errors import BadInput
 from app.ledger import lookup
 from app.ledger.accounts import require_role
-from app.ledger.loans import check_in_order
 from app.ledger.record import event_time, record_movement
 from app.ledger.state import next_state
 from app.models.accounts import ROLE_CLERK
@@ -36,7 +35,6 @@ def withdraw_in(s: Session, number: str, *, to_unit: str, receipt_no: str = "",
     if not (to_unit or "").strip():
         raise BadInput("请填写清退的接收单位。")
     next_state(carrier.state, "清退")
-    check_in_order(s, carrier, when)
     detail = {"to": to_unit.strip(), "receipt_no": receipt_no.strip()}
     if note:
         detail["note"] = note
