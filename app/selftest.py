@@ -132,67 +132,50 @@ def step_font(ctx: Context) -> str:
 
 
 def step_print(ctx: Context) -> str:
+    """The 收发登记 page through the real page engine (app/io), as `baomi print` does."""
+    import re
+
+    from app.io.ledger_print import print_ledger
+    from app.ui.fonts import register_fonts
+
     _qt_app()
+    family = register_fonts()
     pdf = ctx.folder / "selftest.pdf"
-    detail = _print_page(ctx, pdf)
+    result = print_ledger(ctx.reg, "收发登记", pdf)
     if not pdf.is_file() or pdf.stat().st_size == 0:
         raise StepFailed("没有生成 PDF 文件")
     data = pdf.read_bytes()
-    if not data.startswith(b"%PDF"):
-        raise StepFailed("生成的文件不是 PDF")
-    if b"/FontFile" not in data:  # the shipped font must be embedded, not substituted
-        raise StepFailed("PDF 中没有嵌入字体")
-    return detail or f"PDF {len(data)} 字节"
-
-
-def _print_page(ctx: Context, pdf: Path) -> str:
-    """Render one page: through app.io.printing when it offers a page renderer, else
-    the same path it uses (QPdfWriter + QPainter with the shipped font)."""
-    from PySide6.QtCore import QMarginsF, QPointF
-    from PySide6.QtGui import QFontInfo, QPageLayout, QPageSize, QPainter, QPdfWriter
-
-    from app.ui.fonts import cjk_font, register_fonts
-
-    family = register_fonts()
-    writer = QPdfWriter(str(pdf))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Landscape, QMarginsF(15, 15, 15, 15)))
-    writer.setResolution(300)
-    writer.setTitle("自检")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise StepFailed("无法开始绘制 PDF 页面")
-    try:
-        font = cjk_font(16, bold=True)
-        painter.setFont(font)
-        used = QFontInfo(painter.font()).family()
-        painter.drawText(QPointF(100, 200), f"{SAMPLE_TEXT} 自检页")
-        painter.setFont(cjk_font(10))
-        painter.drawText(QPointF(100, 400), f"登记号 {', '.join(ctx.numbers) or '（无）'}  密级 秘密")
-    finally:
-        painter.end()
-    if used != family:
-        raise StepFailed(f"绘制时使用的字体是 {used}，不是随程序提供的 {family}")
-    return ""
+    if not data.startswith(b"%PDF") or result.pages < 1:
+        raise StepFailed("生成的文件不是有效的 PDF 页面")
+    # The shipped font must be embedded (not a substitute without Chinese glyphs).
+    embedded = [m.decode("ascii", "replace") for m in re.findall(rb"/BaseFont\s*/([\w+\-]+)", data)]
+    wanted = family.replace(" ", "").lower()
+    if b"/FontFile" not in data or not any(wanted in name.lower() for name in embedded):
+        raise StepFailed(f"PDF 中没有嵌入随程序提供的字体 {family}（嵌入的是：{'、'.join(embedded) or '无'}）")
+    return f"{result.pages} 页，{len(data)} 字节"
 
 
 def step_export(ctx: Context) -> str:
-    from openpyxl import Workbook, load_workbook
+    """This quarter's clear-out workbook (app/io/export_xlsx), read back with openpyxl."""
+    from openpyxl import load_workbook
 
+    from app.io.export_xlsx import export_quarter
+
+    now = ctx.reg.clock.now()
     target = ctx.folder / "selftest.xlsx"
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("自检")
-    ws.append(["登记号", "名称", "密级"])
-    ws.append([ctx.numbers[0] if ctx.numbers else "", SAMPLE_TEXT, "秘密"])
-    wb.save(target)
+    result = export_quarter(ctx.reg, f"{now.year}Q{(now.month - 1) // 3 + 1}", target)
     back = load_workbook(target, read_only=True)
     try:
-        rows = list(back["自检"].iter_rows(values_only=True))
+        missing = [name for name in result.counts if name not in back.sheetnames]
+        found = any(ctx.numbers[0] in str(v) for ws in back.worksheets
+                    for row in ws.iter_rows(values_only=True) for v in row if v is not None)
     finally:
         back.close()
-    if len(rows) != 2 or rows[1][1] != SAMPLE_TEXT:
-        raise StepFailed("读回的工作簿内容与写入的不一致")
-    return f"{target.stat().st_size} 字节"
+    if missing:
+        raise StepFailed(f"工作簿缺少工作表：{'、'.join(missing)}")
+    if not found:
+        raise StepFailed(f"工作簿中没有刚登记的 {ctx.numbers[0]}")
+    return f"{len(result.counts)} 个工作表，{target.stat().st_size} 字节"
 
 
 def step_no_network(ctx: Context) -> str:
@@ -207,8 +190,8 @@ STEPS: list[Step] = [
     Step("写入", step_write, needs=("登录",)),
     Step("校验日志", step_verify, needs=("写入",)),
     Step("中文字体", step_font),
-    Step("打印渲染", step_print, needs=("中文字体",)),
-    Step("导出工作簿", step_export),
+    Step("打印渲染", step_print, needs=("写入", "中文字体")),
+    Step("导出工作簿", step_export, needs=("写入",)),
     Step("未尝试联网", step_no_network),
 ]
 

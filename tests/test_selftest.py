@@ -52,7 +52,8 @@ def test_a_step_that_depends_on_a_failed_one_is_not_run(
     assert "✗ 登录：口令错误" in lines
     assert "✗ 写入：未执行（前一步「登录」失败）" in lines
     assert any(line.startswith("✓ 中文字体") for line in lines)
-    assert lines[-1] == "自检失败：登录、写入、校验日志"
+    assert "✗ 打印渲染：未执行（前一步「写入」失败）" in lines
+    assert lines[-1] == "自检失败：登录、写入、校验日志、打印渲染、导出工作簿"
 
 
 def test_a_connection_attempt_is_refused_and_fails_the_test(

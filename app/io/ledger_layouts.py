@@ -262,9 +262,9 @@ def _ledger(name: str, title: str, columns: list[Column], build: Callable, *,
 
 LEDGERS: dict[str, Ledger] = {lg.layout.name: lg for lg in [
     _ledger("收发登记", "涉密载体收发登记簿", [
-        NUMBER, C("文号", 1.3, 20), TITLE, LEVEL, C("份数", 0.4, 9, "center"), C("份号", 0.8, 12),
-        C("来文单位", 1.5, 20), C("收文日期", 0.8, 18, "center"), C("保密期限", 0.7, 13),
-        C("签收人", 0.7, 13), C("去向", 1.3, 18), NOTE], _receipts,
+        NUMBER, C("文号", 1.2, 34), C("名称", 3.0, 40), LEVEL, C("份数", 0.4, 9, "center"),
+        C("份号", 0.5, 12), C("来文单位", 1.0, 20), C("收文日期", 0.7, 18, "center"),
+        C("保密期限", 0.5, 14), C("签收人", 0.5, 12), C("去向", 1.0, 27), C("备注", 1.0, 29)], _receipts,
         aliases=("收文登记", "收发文登记", "收文")),
     _ledger("发文登记", "涉密载体发文登记簿", [
         NUMBER, TITLE, C("文号", 1.2, 18), LEVEL, C("份号", 0.7, 12), C("发往单位", 1.4, 20),

@@ -29,6 +29,13 @@ def highest(levels: Iterable[str], default: str = "") -> str:
 
 def cell_text(value: object) -> str:
     """How a value is written in a printed cell."""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is int:
+        return str(value)
+    if kind is date:
+        return value.isoformat()  # type: ignore[union-attr]
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from app.ledger import lookup
 from app.ledger.lookup import LEVEL_RANK
 from app.models.carriers import MEDIA_KINDS, Carrier, DeviceRepair, Person
-from app.models.movements import Batch, Incident, Movement
+from app.models.movements import Batch, Movement
 
 if TYPE_CHECKING:
     from app.io.ledger_layouts import LedgerRows

@@ -72,7 +72,7 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     conn = session.connection()
-    seq, prev = head(conn)
+    seq, prev = session.info.get(_HEAD) or head(conn)
     at = session.info["clock"].now()
     actor = session.info["actor"]
     rows = []
@@ -88,6 +88,20 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
                      "body": body.decode("utf-8"), "prev_hash": prev, "hash": h})
         prev = h
     conn.execute(insert(_JOURNAL), rows)
+    session.info[_HEAD] = (seq, prev)
+
+
+# The head after this transaction's last append, so that a long operation does
+# not read it back on every flush (bulk work: demo data, imports).  Dropped when
+# a transaction or savepoint ends (commit, rollback or release), so a rolled-back
+# savepoint never leaves it ahead of the table; flushes' own subtransactions keep it.
+_HEAD = "journal_head"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction: Any) -> None:
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_HEAD, None)
 
 
 @event.listens_for(Session, "after_flush")

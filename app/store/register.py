@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.store.journaling  # noqa: F401  (registers the flush hook)
-from app.clock import Clock, SystemClock
+from app.clock import Clock
 from app.crypto.keyslots import KeyslotFile, keyslot_path
 from app.errors import BaomiError, RegisterUnusable
 from app.store import migrate

@@ -1,7 +1,7 @@
 """One ledger on screen: title, search-as-you-type, 密级 filter, and the lazy table."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QTableView, QVBoxLayout, QWidget)
 
@@ -30,7 +30,7 @@ class LedgerPage(QWidget):
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText(self.tr("搜索标题、编号、人员（输入即查，可用扫码枪）"))
+        self.search_box.setPlaceholderText(self.tr(ledger.search_hint))
         self.search_box.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -55,6 +55,9 @@ class LedgerPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        # No arrow until the clerk sorts: the source's own order is the register's order.
+        self.table.horizontalHeader().setSortIndicatorClearable(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -68,10 +71,14 @@ class LedgerPage(QWidget):
         header.setStretchLastSection(True)
         header.setDefaultSectionSize(110)
         header.setHighlightSections(False)
-        if "标题" in ledger.headers:
-            self.table.setColumnWidth(ledger.headers.index("标题"), 260)
+        self._fit_columns()
         self.table.doubleClicked.connect(self._activated)
         self.model.modelReset.connect(self._update_count)
+        self.empty_label = QLabel(self.table.viewport())
+        self.table.viewport().installEventFilter(self)
+        self.empty_label.setObjectName("emptyNote")
+        self.model.modelReset.connect(self._show_empty)
+        self.model.rowsInserted.connect(self._show_empty)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 10)
@@ -81,6 +88,32 @@ class LedgerPage(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         self._update_count()
+        self._show_empty()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as the loaded rows need, within reason; titles get room."""
+        self.table.resizeColumnsToContents()
+        for col, name in enumerate(self.ledger.headers):
+            width = self.table.columnWidth(col)
+            if name == "标题":
+                self.table.setColumnWidth(col, max(width, 280))
+            else:
+                self.table.setColumnWidth(col, min(max(width + 16, 90), 240))
+
+    def _show_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setText(self.tr("没有符合条件的记录。") if self.model.query.search
+                                     else self.tr("暂无记录。"))
+            self.empty_label.adjustSize()
+            viewport = self.table.viewport()
+            self.empty_label.move((viewport.width() - self.empty_label.width()) // 2, 40)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._show_empty()  # keep the "no records" note centred
+        return False
 
     def _apply_search(self) -> None:
         self._search_timer.stop()

@@ -17,6 +17,7 @@ class Ledger:
     hint: str
     headers: tuple[str, ...]
     roles: frozenset[str]  # who sees the page at all
+    search_hint: str = "搜索标题、编号、人员（输入即查，可用扫码枪）"
 
 
 _WORK = frozenset({ROLE_CLERK, ROLE_LEADER, ROLE_INSPECTOR})
@@ -24,9 +25,9 @@ _WORK = frozenset({ROLE_CLERK, ROLE_LEADER, ROLE_INSPECTOR})
 LEDGERS: tuple[Ledger, ...] = (
     Ledger("today", "今日", "借出未还、今日须归还、逾期、超期三个月、定密与事件期限、季度清查、口令到期",
            ("事项", "登记号", "标题", "密级", "人员", "期限", "说明"), _WORK),
-    Ledger("receipts", "收发登记", "涉密载体收文、发文逐件登记、编号（R01、R02、R25）",
-           ("登记号", "收/发", "日期", "文号", "标题", "密级", "份数", "份号", "来文/去向单位",
-            "保密期限", "签收人", "状态"), _WORK),
+    Ledger("receipts", "收发登记", "涉密载体逐件登记、编号，收文当日登记，发文经机要渠道（R01、R02、R25）",
+           ("登记号", "类别", "标题", "文号", "来文单位", "密级", "份号", "保密期限", "状态", "持有人",
+            "存放位置", "登记时间"), _WORK),
     Ledger("loans", "借阅登记", "借阅须经领导批准，当日归还，不得转借（R10–R14）",
            ("登记号", "标题", "密级", "借阅人", "批准人", "借出时间", "应还时间", "归还时间",
             "阅后签名", "状态"), _WORK),
@@ -53,10 +54,11 @@ LEDGERS: tuple[Ledger, ...] = (
     Ledger("devices", "计算机与介质", "涉密计算机、存储介质、复印机、传真机（R06、R50、R64）",
            ("编号", "类别", "型号", "序列号", "密级", "位置", "责任人", "状态"), _WORK),
     Ledger("journal", "日志", "全部操作的哈希链日志，供检查人员审查（R54）",
-           ("序号", "时间", "账户", "操作", "对象", "摘要"), frozenset({ROLE_INSPECTOR})),
+           ("序号", "时间", "账户", "操作", "对象", "摘要"), frozenset({ROLE_INSPECTOR}),
+           "搜索账户、操作、对象"),
     Ledger("accounts", "账户管理", "账户、角色、口令重置、停用与解锁（R51、R56）",
            ("用户名", "姓名", "角色", "状态", "口令修改时间", "上次登录", "锁定剩余（分钟）"),
-           frozenset({ROLE_ADMIN})),
+           frozenset({ROLE_ADMIN}), "搜索用户名、姓名、角色"),
 )
 
 BY_KEY = {ledger.key: ledger for ledger in LEDGERS}
@@ -68,5 +70,8 @@ def visible_ledgers(roles: frozenset[str] | set[str]) -> list[Ledger]:
 
 
 def read_only(roles: frozenset[str] | set[str]) -> bool:
-    """Leaders and inspectors look; only the clerk registers movements."""
-    return ROLE_CLERK not in roles
+    """Leaders and inspectors look; only the clerk registers movements.
+
+    The administrator is not "read-only": it sees no ledger, only the accounts it manages.
+    """
+    return ROLE_CLERK not in roles and ROLE_ADMIN not in roles

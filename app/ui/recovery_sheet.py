@@ -48,7 +48,7 @@ def paint_sheet(painter: QPainter, page: QRectF, *, unit: str, code: str, when: 
     code_font = QFont("DejaVu Sans Mono")
     code_font.setStyleHint(QFont.StyleHint.Monospace)
     code_font.setBold(True)
-    code_font.setPixelSize(int(4.6 * unit_px))
+    code_font.setPixelSize(int(4.0 * unit_px))
     box = QRectF(page.left(), y, page.width(), 14 * unit_px)
     painter.setPen(QPen(Qt.GlobalColor.black, max(1.0, 0.3 * unit_px), Qt.PenStyle.DashLine))
     painter.drawRect(box)

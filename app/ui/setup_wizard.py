@@ -31,6 +31,10 @@ def default_register_path() -> Path:
     return Path(folder) / DEFAULT_FILE_NAME
 
 
+def _title(text: str) -> str:
+    return f"<span style='font-size:15pt; font-weight:bold'>{text}</span>"
+
+
 def _password_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -40,8 +44,8 @@ def _password_edit() -> QLineEdit:
 class RegisterPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(self.tr("新建登记簿"))
-        self.setSubTitle(self.tr("本机尚无登记簿。请填写使用单位、登记簿的最高密级和文件存放位置。"))
+        self.setTitle(_title(self.tr("新建登记簿")))
+        self.setSubTitle(self.tr("第 1 步，共 3 步。本机尚无登记簿。请填写使用单位、登记簿的最高密级和文件存放位置。"))
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("例如：某市某局办公室"))
         self.level = QComboBox()
@@ -97,8 +101,8 @@ class AccountsPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.created = False
-        self.setTitle(self.tr("设置账户"))
-        self.setSubTitle(self.tr("系统管理员只管理账户；保密员登记台账。保密员首次登录时须修改这里设置的初始口令。"))
+        self.setTitle(_title(self.tr("设置账户")))
+        self.setSubTitle(self.tr("第 2 步，共 3 步。系统管理员只管理账户；保密员登记台账。保密员首次登录时须修改这里设置的初始口令。"))
         self.admin = QLineEdit("admin")
         self.admin_pw, self.admin_pw2 = _password_edit(), _password_edit()
         self.clerk = QLineEdit()
@@ -197,8 +201,8 @@ class RecoveryPage(QWizardPage):
     def __init__(self, wizard: "SetupWizard") -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(self.tr("恢复码"))
-        self.setSubTitle(self.tr("登记簿已建立。下面的恢复码只显示这一次。"))
+        self.setTitle(_title(self.tr("恢复码")))
+        self.setSubTitle(self.tr("第 3 步，共 3 步。登记簿已建立。下面的恢复码只显示这一次。"))
         self.code_label = QLabel()
         self.code_label.setObjectName("recoveryCode")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -230,10 +234,11 @@ class SetupWizard(QWizard):
         self.register_path: Path | None = None
         self.clerk_name = ""
         self.setWindowTitle(self.tr("保密台账 — 新建登记簿"))
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setTitleFormat(Qt.TextFormat.RichText)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setMinimumSize(640, 520)
+        self.setMinimumSize(720, 560)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("上一步"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("完成"))

@@ -22,6 +22,15 @@ def level_background(level: str) -> QColor | None:
     return QColor(pair[1]) if pair else None
 
 
+def alert_foreground(text: str) -> QColor | None:
+    """超期 and 逾期 in red, 今日须 in orange: what the clerk must act on today."""
+    if text.startswith(("超期", "逾期")):
+        return QColor("#b00020")
+    if text.startswith("今日"):
+        return QColor("#c25400")
+    return None
+
+
 ACCENT = "#a4161a"  # the red of official seals, used sparingly
 
 STYLE_SHEET = f"""
@@ -43,8 +52,8 @@ QLabel#rulesText {{ color: #555; }}
 QFrame#banner {{ background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }}
 QFrame#noticeBanner {{ background: #fde4e4; border: 1px solid #e0a0a0; border-radius: 4px; }}
 QLabel#recoveryCode {{
-    font-family: "DejaVu Sans Mono", "Consolas", monospace; font-size: 20pt;
-    font-weight: bold; letter-spacing: 2px; color: #111;
+    font-family: "DejaVu Sans Mono", "Consolas", monospace; font-size: 17pt;
+    font-weight: bold; letter-spacing: 1px; color: #111;
     background: white; border: 2px dashed {ACCENT}; padding: 16px;
 }}
 QLabel#levelBadge {{ color: white; background: {ACCENT}; border-radius: 3px; padding: 1px 8px; }}
@@ -60,4 +69,8 @@ QLineEdit#searchBox {{ padding: 5px 8px; border: 1px solid #c8c8c4; border-radiu
 QWidget#lockScreen {{ background: #2b2f36; }}
 QFrame#lockCard {{ background: #f6f6f4; border-radius: 8px; }}
 QStatusBar {{ background: #ebebe8; }}
+QStatusBar QLabel {{ padding: 2px 10px; }}
+QStatusBar QLabel#levelBadge {{ padding: 1px 10px; margin: 2px 6px; }}
+QLabel#emptyNote {{ color: #888; font-size: 11pt; }}
+QToolBar#mainToolBar {{ spacing: 6px; padding: 2px 8px; }}
 """

@@ -55,6 +55,7 @@ class FunctionSource:
     fetch_fn: Callable[[Query, int, int], list[tuple]]
     count_fn: Callable[[Query], int]
     level_column: int | None = None  # the 密级 column, coloured by level
+    alert_column: int | None = None
 
     def fetch(self, query: Query, offset: int, limit: int) -> list[tuple]:
         return self.fetch_fn(query, offset, limit)
@@ -70,6 +71,7 @@ class StaticSource:
     headers: Sequence[str]
     rows: list[tuple] = field(default_factory=list)
     level_column: int | None = None
+    alert_column: int | None = None  # a 事项 column whose urgent values are shown in red
 
     @property
     def sort_keys(self) -> Sequence[str | None]:
@@ -115,6 +117,7 @@ class LazyTableModel(QAbstractTableModel):
         if level is None and "密级" in source.headers:
             level = list(source.headers).index("密级")
         self._level_column = level
+        self._alert_column = getattr(source, "alert_column", None)
         self._fill_first_chunk()
 
     # -- what the page uses --------------------------------------------------------
@@ -185,6 +188,8 @@ class LazyTableModel(QAbstractTableModel):
             return _text(value)
         if role == Qt.ItemDataRole.UserRole:
             return self._rows[index.row()][0]
+        if index.column() == self._alert_column and role == Qt.ItemDataRole.ForegroundRole:
+            return style.alert_foreground(_text(value))
         if index.column() == self._level_column:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return style.level_foreground(_text(value))

@@ -66,7 +66,8 @@ def test_print(baomi, db: Path, filled, tmp_path: Path) -> None:
     # The inspector's check, later: the chain still passes through the printed checkpoint.
     [checkpoint] = set(re.findall(r"日志检查点 (\d+:[0-9a-f]{12})", text))
     assert as_clerk(baomi, "verify", db, "--checkpoint", checkpoint).code == 0
-    assert as_clerk(baomi, "verify", db, "--checkpoint", checkpoint[:-1] + "0").code == 1
+    forged = checkpoint[:-1] + ("1" if checkpoint[-1] == "0" else "0")
+    assert as_clerk(baomi, "verify", db, "--checkpoint", forged).code == 1
     run = as_clerk(baomi, "print", db, "--ledger", "载体历史", "--number", filled.numbers["secret"],
                    "--out", tmp_path / "h.pdf")
     assert run.code == 0 and "已打印 载体历史：4 行" in run.out

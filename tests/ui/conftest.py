@@ -9,6 +9,12 @@ from PySide6.QtWidgets import QApplication
 
 _configured = False
 
+# Widgets need a QApplication; app/io/qtenv.py makes a bare QGuiApplication when it
+# prints and none exists, and a process can have only one.  Collection imports this
+# file before any test runs, so making the QApplication here wins in every xdist worker.
+if QApplication.instance() is None:
+    QApplication(["baomi-tests"])
+
 
 @pytest.fixture
 def ui_app(qapp: QApplication, tmp_path: Path):

@@ -10,7 +10,7 @@ from app.clock import FakeClock
 from app.ledger import accounts
 from app.ui import prefs
 from app.ui.main_window import MainWindow, open_main_window
-from values import ADMIN, ADMIN_PW, CLERK, CLERK_PW, UNIT
+from ui_values import ADMIN, ADMIN_PW, CLERK, CLERK_PW, UNIT
 
 pytestmark = pytest.mark.usefixtures("ui_app")
 

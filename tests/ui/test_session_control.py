@@ -16,7 +16,7 @@ from app.models.journal import JournalEntry
 from app.ui import prefs
 from app.ui.form_base import LedgerForm, register_form
 from app.ui.main_window import MainWindow, open_main_window
-from values import CLERK, CLERK_PW
+from ui_values import CLERK, CLERK_PW
 
 pytestmark = pytest.mark.usefixtures("ui_app")
 
@@ -194,7 +194,6 @@ def test_the_hour_while_locked_ends_the_session_and_the_draft_comes_back(
     log = actions(reg)
     assert "会话超时" in log and "强制退出" in log and log.index("会话超时") > log.index("锁定")
     window2 = open_main_window(reg, clock=clock, tick_ms=3_600_000)
-
     window2.show()
     dialog = window2.offer_drafts()
     assert dialog is not None and dialog.isVisible()

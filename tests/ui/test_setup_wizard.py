@@ -107,3 +107,21 @@ def test_an_existing_register_is_never_overwritten(qtbot, wizard: SetupWizard,
     wizard.next()
     assert wizard.currentPage() is wizard.register_page
     assert "不会覆盖" in wizard.register_page.error.text()
+
+
+def test_the_recovery_sheet_paints(ui_app) -> None:
+    from datetime import datetime
+
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from app.ui.recovery_sheet import paint_sheet
+    image = QImage(1240, 1754, QImage.Format.Format_RGB32)  # A4 at 150 dpi
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    paint_sheet(painter, QRectF(100, 100, 1040, 1554), unit="某县档案局",
+                code="ACDEF-GHJKM-NPQRT-UVWXY-34679-ACDEF", when=datetime(2026, 11, 2, 9, 0))
+    painter.end()
+    dark = sum(1 for x in range(100, 1140, 4) for y in range(100, 700, 4)
+               if image.pixelColor(x, y).lightness() < 128)
+    assert dark > 500  # text was drawn

@@ -11,7 +11,7 @@ from app.errors import AccountLocked, WrongCredentials
 from app.ledger import accounts
 from app.ui.password_change import REASONS
 from app.ui.sign_in import SignInDialog
-from values import ADMIN, ADMIN_PW, CLERK, CLERK_PW
+from ui_values import ADMIN, ADMIN_PW, CLERK, CLERK_PW
 
 pytestmark = pytest.mark.usefixtures("ui_app")
 
