@@ -54,3 +54,25 @@ def test_plain_sqlite_cannot_read_the_register(register_path: Path) -> None:
         con.execute("SELECT * FROM sqlite_master").fetchall()
     con.close()
     assert not register_path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_no_plaintext_of_a_carrier_title_person_or_note(clerk_reg, register_path: Path) -> None:
+    """The ledger itself: a title, a person's name and a note written through the API."""
+    from app.ledger.carriers import NewCarrier, receive
+    from app.ledger.people import add_person
+
+    title, name, note = "关于青龙峡水库调度预案的请示", "司马相如", "存放于三号保密柜第二层"
+    add_person(clerk_reg, name=name, dept="调度科", clearance="重要")
+    receive(clerk_reg, NewCarrier(title=title, level="秘密", issuer="水利局", scope=[name], note=note))
+    written = (title, name, note, "调度科", "水利局")
+    wal = register_path.with_name(register_path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    for phase in ("open", "closed"):
+        if phase == "closed":
+            clerk_reg.close()
+        for path in _files(register_path):
+            if path.exists():
+                data = path.read_bytes()
+                for text in written:
+                    for encoding in ("utf-8", "utf-16-le"):
+                        assert text.encode(encoding) not in data, f"{text!r} in {path.name} ({phase})"
