@@ -53,9 +53,10 @@ def raw_loop(data: list[tuple], layout, path: Path, rect: bool = False) -> tuple
     """Draw the same cells on a QPdfWriter as plainly as possible; (wall, cpu) seconds."""
     from PySide6.QtCore import QPointF, QRectF, Qt
     from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
     from app.io import qtenv
     from app.io.printing import _widths, new_pdf_writer
-    t, c = time.perf_counter(), time.process_time()
+    t0, c0 = time.perf_counter(), time.process_time()
     writer = new_pdf_writer(path, title="raw")
     painter = QPainter(writer)
     font = qtenv.font(layout.font_pt)
@@ -86,7 +87,7 @@ def raw_loop(data: list[tuple], layout, path: Path, rect: bool = False) -> tuple
         y += row_h
     painter.end()
     del writer
-    return time.perf_counter() - t, time.process_time() - c
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.registers import (CACHE, NOW, _build_lock, demo_path, ensure_demo, keys_of, sign_in)
+from bench.registers import (CACHE, NOW, WIP, _build_lock, demo_path, ensure_demo, keys_of, sign_in)
 
 OUT = 5000
 
@@ -34,7 +34,7 @@ def ensure_work(carriers: int, *, log=print) -> Path:
         if db.exists() and keys_of(db).exists():
             return db
         t = time.perf_counter()
-        tmp = CACHE / f".bench-building-work{carriers}.baomi"
+        tmp = WIP / f"demo{carriers}-work.baomi"
         log(f"copying {src.name} and signing out {OUT} carriers ...")
         shutil.copyfile(src, tmp)
         shutil.copyfile(keys_of(src), keys_of(tmp))

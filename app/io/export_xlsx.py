@@ -27,7 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.crypto.journal_hash import checkpoint_text
-from app.io import ledger_layouts, rows as extra
+from app.io import ledger_layouts
+from app.io import rows as extra
 from app.io.jobs import CancelFn, ProgressFn, Ticker, atomic_path
 from app.io.ledger_layouts import Filters
 from app.io.marks import highest, marking

@@ -43,8 +43,8 @@ class CheckImport:
     summary: checks.CheckSummary | None = None
 
     def report(self) -> str:
-        lines = [f"工作表「{self.sheet}」，{self.quarter}：填写核对结果 {len(self.results)} 件，"
-                 f"未填写 {self.blank} 件（未登记）。"]
+        lines = [(f"工作表「{self.sheet}」，{self.quarter}：填写核对结果 {len(self.results)} 件，"
+                  f"未填写 {self.blank} 件（未登记）。")]
         s = self.summary
         if s is not None:
             lines.append(f"新登记清查结果 {len(s.recorded)} 件，与已登记结果相同未变 {len(s.unchanged)} 件。")

@@ -375,7 +375,7 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
             continue
         plan_.total += 1
 
-        def raw(f_: str) -> Any:
+        def raw(f_: str, r: int = r) -> Any:
             return grid.cell(r, m[f_]) if f_ in m else None
 
         def txt(f_: str) -> str:
@@ -383,7 +383,8 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
 
         bad: list[Problem] = []
 
-        def problem(f_: str, reason: str, value: Any = None) -> None:
+        def problem(f_: str, reason: str, value: Any = None, r: int = r,
+                    bad: list[Problem] = bad) -> None:
             bad.append(Problem(r, LABELS[f_], xlsx_read.text(raw(f_)) if value is None else str(value),
                                reason))
 

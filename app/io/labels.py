@@ -15,8 +15,15 @@ from pathlib import Path
 
 import segno
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (QColor, QFontMetricsF, QPageLayout, QPagedPaintDevice, QPageSize,
-                           QPainter, QPen)
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+)
 from sqlalchemy import select
 
 from app.errors import BadInput, NotFound

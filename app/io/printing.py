@@ -28,8 +28,19 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QFontMetricsF, QPageLayout, QPagedPaintDevice, QPageSize,
-                           QPainter, QPdfWriter, QPen)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 
 from app.io import qtenv
 from app.io.jobs import CancelFn, ProgressFn, Ticker, atomic_path
@@ -40,12 +51,6 @@ PDF_DPI = 300
 MARGINS_MM = (12.0, 10.0, 12.0, 10.0)  # left, top, right, bottom
 MARK_COLOUR = QColor("#b00020")
 HEADER_FILL = QColor("#e8e8e8")
-_WRAP = int(Qt.TextFlag.TextWordWrap)
-_ANYWHERE = int(Qt.TextFlag.TextWrapAnywhere)
-_ALIGN = {"left": int(Qt.AlignmentFlag.AlignLeft), "center": int(Qt.AlignmentFlag.AlignHCenter),
-          "right": int(Qt.AlignmentFlag.AlignRight)}
-_VCENTER = int(Qt.AlignmentFlag.AlignVCenter)
-_BIG = 1.0e7
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class _Frame:
     """Fonts, metrics and the fixed parts of a page, measured once on the device."""
 
     def __init__(self, device: QPagedPaintDevice, layout: Layout) -> None:
+        self.device = device
         self.mm = device.logicalDpiX() / 25.4
         self.width = float(device.width())
         self.height = float(device.height())
@@ -128,8 +134,15 @@ class _Frame:
         for w in self.widths:
             xs.append(xs[-1] + w)
         self.xs = xs
-        self.table_head = max(_text_height(self.fm_bold, c.title, w - 2 * self.hpad)[0]
-                              for c, w in zip(layout.columns, self.widths)) + 2 * self.vpad
+        # Column titles, broken into lines once; painted centred on every page.
+        breaker = _Breaker(self.bold, self.fm_bold, device)
+        self.head_lines: list[tuple] = []
+        tallest = 0.0
+        for c, w in zip(layout.columns, self.widths):
+            h, fit = breaker(c.title, w - 2 * self.hpad)
+            self.head_lines.append(((c.title, fit),) if isinstance(fit, float) else fit)
+            tallest = max(tallest, h)
+        self.table_head = tallest + 2 * self.vpad
         self.top = self.head1 + self.head2  # where the table starts
         self.body_top = self.top + self.table_head
         self.body_height = self.height - self.body_top - self.foot
@@ -154,28 +167,62 @@ def _widths(columns: Sequence[Column], total: float, mm: float,
             fixed[i] = mins[i]
 
 
-def _text_height(fm: QFontMetricsF, text: str, width: float) -> tuple[float, int, float]:
-    """(height, wrap flag, advance) of `text` in a cell `width` wide.
+class _Breaker:
+    """Measures a cell's text once: one line (its advance), or the lines it wraps into.
 
-    A wrap flag of 0 means one line of `advance` width: painted at a point,
-    which is about twice as fast as laying text out in a rectangle.
+    Wrapped text is broken into lines here with QTextLayout (word wrap, or anywhere
+    when a word is wider than the cell) and painted line by line at points: laying
+    text out in a rectangle at paint time costs about twice as much, every time.
     """
-    advance = fm.horizontalAdvance(text)
-    if "\n" not in text and advance <= width:
-        return fm.height(), 0, advance
-    rect = fm.boundingRect(QRectF(0, 0, width, _BIG), _WRAP, text)
-    if rect.width() > width + 0.5:  # a word longer than the cell: break anywhere
-        rect = fm.boundingRect(QRectF(0, 0, width, _BIG), _ANYWHERE, text)
-        return rect.height(), _ANYWHERE, advance
-    return rect.height(), _WRAP, advance
+
+    def __init__(self, font: QFont, fm: QFontMetricsF, device: QPagedPaintDevice) -> None:
+        self.font, self.fm, self.device = font, fm, device
+        self.height = fm.height()
+        self.step = fm.lineSpacing()
+
+    def __call__(self, text: str, width: float) -> tuple[float, float | tuple]:
+        """(height, advance) for one line; (height, ((line, advance), ...)) when wrapped."""
+        advance = self.fm.horizontalAdvance(text)
+        if advance <= width and "\n" not in text:
+            return self.height, advance
+        lines: list[tuple[str, float]] = []
+        for para in text.split("\n"):
+            lines.extend(self._wrap(para, width))
+        return self.height + (len(lines) - 1) * self.step, tuple(lines)
+
+    def _wrap(self, para: str, width: float) -> list[tuple[str, float]]:
+        if not para:
+            return [("", 0.0)]
+        out = self._layout(para, width, QTextOption.WrapMode.WordWrap)
+        if any(adv > width + 0.5 for _, adv in out):
+            out = self._layout(para, width, QTextOption.WrapMode.WrapAnywhere)
+        return out
+
+    def _layout(self, para: str, width: float, mode: QTextOption.WrapMode) -> list[tuple[str, float]]:
+        layout = QTextLayout(para, self.font, self.device)
+        option = QTextOption()
+        option.setWrapMode(mode)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        out = []
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            piece = para[start:start + length].rstrip()
+            out.append((piece, self.fm.horizontalAdvance(piece)))
+        layout.endLayout()
+        return out
 
 
 @dataclass
 class _Plan:
     cells: list[list[str]]
     heights: list[float]
-    # Per row and cell: the advance of a one-line text (>= 0), or -flag for wrapped text.
-    fits: list[list[float]]
+    # Per row and cell: the advance of a one-line text, or its lines ((text, advance), ...).
+    fits: list[list]
     pages: list[tuple[int, int]]
     page_levels: list[str]
     signature_page: int  # index of the page the signature block is painted on
@@ -202,36 +249,33 @@ def _measure(doc: PrintDoc, fr: _Frame, ticker: Ticker) -> _Plan:
     inner = [w - 2 * fr.hpad for w in fr.widths]
     fm = fr.fm_body
     line = fr.line
-    caches: list[dict[str, tuple[float, int, float]]] = [{} for _ in range(ncols)]
+    caches: list[dict[str, tuple]] = [{} for _ in range(ncols)]
     cells: list[list[str]] = []
     heights: list[float] = []
-    fits: list[list[float]] = []
+    fits: list[list] = []
     offset = 1 if layout.numbered else 0
     cap = fr.body_height
     pad2 = 2 * fr.vpad
     tick = ticker.tick
-    columns = range(ncols)
+    measure = _Breaker(fr.body, fm, fr.device)
+    first = [str(n + 1) for n in range(len(doc.rows))] if offset else None
     for n, row in enumerate(doc.rows):
-        texts = [str(n + 1)] if offset else []
-        texts.extend(v if type(v) is str else cell_text(v) for v in row)
+        texts = [v if type(v) is str else cell_text(v) for v in row]
+        if first is not None:
+            texts.insert(0, first[n])
         if len(texts) != ncols:
             texts = (texts + [""] * ncols)[:ncols]
         tallest = line
-        fit = [0.0] * ncols
-        for i in columns:
-            text = texts[i]
-            if not text:
-                continue
-            cache = caches[i]
-            hit = cache.get(text)
-            if hit is None:
-                hit = _text_height(fm, text, inner[i])
-                if len(cache) < 50_000:
-                    cache[text] = hit
-            h, extra, advance = hit
-            if h > tallest:
-                tallest = h
-            fit[i] = -float(extra) if extra else advance
+        fit: list = [0.0] * ncols
+        for i, (text, cache, width) in enumerate(zip(texts, caches, inner)):
+            if text:
+                hit = cache.get(text)
+                if hit is None:
+                    hit = measure(text, width)
+                    if len(cache) < 50_000:
+                        cache[text] = hit
+                tallest = max(tallest, hit[0])
+                fit[i] = hit[1]
         cells.append(texts)
         heights.append(min(tallest + pad2, cap))
         fits.append(fit)
@@ -330,20 +374,22 @@ def _paint_page(painter: QPainter, doc: PrintDoc, fr: _Frame, plan: _Plan, p: in
     # The column titles, repeated on every page.
     painter.fillRect(QRectF(0, top, fr.width, fr.table_head), HEADER_FILL)
     painter.setFont(fr.bold)
-    for i, c in enumerate(layout.columns):
-        painter.drawText(QRectF(xs[i] + fr.hpad, top + fr.vpad, widths[i] - 2 * fr.hpad,
-                                fr.table_head - 2 * fr.vpad),
-                         _VCENTER | int(Qt.AlignmentFlag.AlignHCenter) | _WRAP, c.title)
+    head_step = fr.fm_bold.lineSpacing()
+    for i, lines in enumerate(fr.head_lines):
+        block = fr.fm_bold.height() + (len(lines) - 1) * head_step
+        yy = top + (fr.table_head - block) / 2 + fr.fm_bold.ascent()
+        for piece, adv in lines:
+            painter.drawText(QPointF(xs[i] + (widths[i] - adv) / 2, yy), piece)
+            yy += head_step
     painter.setFont(fr.body)
-    aligns = [_ALIGN.get(c.align, _ALIGN["left"]) | _VCENTER for c in layout.columns]
-    kinds = [c.align for c in layout.columns]
+    kinds = [c.align if c.align in ("center", "right") else "left" for c in layout.columns]
     inner = [w - 2 * fr.hpad for w in widths]
     lefts = [x + fr.hpad for x in xs[:-1]]
     ascent = fr.fm_body.ascent()
     line = fr.line
+    step = fr.fm_body.lineSpacing()
     y = fr.body_top
     ys = [top, y]
-    ncols = len(layout.columns)
     draw = painter.drawText
     tick = ticker.tick
     for r in range(start, end):
@@ -357,20 +403,21 @@ def _paint_page(painter: QPainter, doc: PrintDoc, fr: _Frame, plan: _Plan, p: in
         if clipped:
             painter.save()
             painter.setClipRect(QRectF(0, y, fr.width, h))
-        for i in range(ncols):
-            text = texts[i]
+        for text, f, left, room, kind in zip(texts, fit, lefts, inner, kinds):
             if not text:
                 continue
-            advance = fit[i]
-            if advance >= 0:  # one line: draw at a point
-                x = lefts[i]
-                if kinds[i] == "center":
-                    x += (inner[i] - advance) / 2
-                elif kinds[i] == "right":
-                    x += inner[i] - advance
-                draw(QPointF(x, base), text)
-            else:
-                draw(QRectF(lefts[i], ty, inner[i], ih), aligns[i] | int(-advance), text)
+            if type(f) is float:  # one line: draw at a point
+                if kind == "left":
+                    draw(QPointF(left, base), text)
+                else:
+                    draw(QPointF(left + (room - f) / (2 if kind == "center" else 1), base), text)
+            else:  # wrapped: its lines, centred as a block
+                yy = base - (len(f) - 1) * step / 2
+                for piece, adv in f:
+                    if piece:
+                        x = left if kind == "left" else left + (room - adv) / (2 if kind == "center" else 1)
+                        draw(QPointF(x, yy), piece)
+                    yy += step
         if clipped:
             painter.restore()
         y += h
@@ -398,6 +445,18 @@ def _paint_signature(painter: QPainter, doc: PrintDoc, fr: _Frame, y: float) -> 
         y += h
 
 
+def draw_in(painter: QPainter, fm: QFontMetricsF, rect: QRectF, align: str, text: str) -> None:
+    """One line of text in `rect`, vertically centred, aligned left / center / right.
+
+    Drawn at a point (no layout), which is what keeps a 10,000-row print fast.
+    """
+    x = rect.left()
+    if align != "left":
+        room = rect.width() - fm.horizontalAdvance(text)
+        x += room / 2 if align == "center" else room
+    painter.drawText(QPointF(x, rect.top() + (rect.height() - fm.height()) / 2 + fm.ascent()), text)
+
+
 def paint_header(painter: QPainter, width: float, mm: float, meta: PageMeta, title: str, level: str,
                  *, fonts: tuple, metrics: tuple) -> None:
     """Line 1: 密级 mark (red, top left), unit and ledger title (centred).
@@ -407,13 +466,12 @@ def paint_header(painter: QPainter, width: float, mm: float, meta: PageMeta, tit
     h1 = fm_title.height()
     painter.setFont(mark_font)
     painter.setPen(MARK_COLOUR)
-    painter.drawText(QRectF(0, 0, width * 0.2, h1), int(Qt.AlignmentFlag.AlignLeft) | _VCENTER,
-                     marking(level))
+    draw_in(painter, fm_title, QRectF(0, 0, width * 0.2, h1), "left", marking(level))
     painter.setPen(QColor("black"))
     painter.setFont(title_font)
     heading = f"{meta.unit}　{title}" if meta.unit else title
-    painter.drawText(QRectF(width * 0.2, 0, width * 0.6, h1),
-                     int(Qt.AlignmentFlag.AlignHCenter) | _VCENTER, heading)
+    draw_in(painter, fm_title, QRectF(width * 0.2, 0, width * 0.6, h1), "center",
+            fm_title.elidedText(heading, Qt.TextElideMode.ElideRight, width * 0.6))
     y = h1 + 1.0 * mm
     h2 = fm_small.height()
     painter.setFont(small_font)
@@ -422,10 +480,10 @@ def paint_header(painter: QPainter, width: float, mm: float, meta: PageMeta, tit
     gap = 4.0 * mm
     w_right = min(fm_small.horizontalAdvance(right) + 1, width * 0.45)
     w_left = min(fm_small.horizontalAdvance(left) + 1, width - w_right - gap)
-    painter.drawText(QRectF(0, y, w_left, h2), int(Qt.AlignmentFlag.AlignLeft) | _VCENTER,
-                     fm_small.elidedText(left, Qt.TextElideMode.ElideRight, w_left))
-    painter.drawText(QRectF(width - w_right, y, w_right, h2), int(Qt.AlignmentFlag.AlignRight) | _VCENTER,
-                     fm_small.elidedText(right, Qt.TextElideMode.ElideRight, w_right))
+    draw_in(painter, fm_small, QRectF(0, y, w_left, h2), "left",
+            fm_small.elidedText(left, Qt.TextElideMode.ElideRight, w_left))
+    draw_in(painter, fm_small, QRectF(width - w_right, y, w_right, h2), "right",
+            fm_small.elidedText(right, Qt.TextElideMode.ElideRight, w_right))
     if meta.subtitle:
         # Centred on the page when it fits between the two, else in the space between.
         room_l, room_r = w_left + gap, width - w_right - gap
@@ -433,8 +491,8 @@ def paint_header(painter: QPainter, width: float, mm: float, meta: PageMeta, tit
         x = (width - need) / 2
         if x < room_l or x + need > room_r:
             x, need = room_l, max(room_r - room_l, 0)
-        painter.drawText(QRectF(x, y, need, h2), int(Qt.AlignmentFlag.AlignHCenter) | _VCENTER,
-                         fm_small.elidedText(meta.subtitle, Qt.TextElideMode.ElideRight, need))
+        draw_in(painter, fm_small, QRectF(x, y, need, h2), "center",
+                fm_small.elidedText(meta.subtitle, Qt.TextElideMode.ElideRight, need))
 
 
 def paint_footer(painter: QPainter, width: float, height: float, mm: float, meta: PageMeta,
@@ -443,10 +501,10 @@ def paint_footer(painter: QPainter, width: float, height: float, mm: float, meta
     y = height - h
     painter.setFont(small_font)
     painter.setPen(QColor("black"))
-    painter.drawText(QRectF(0, y, width * 0.75, h), int(Qt.AlignmentFlag.AlignLeft) | _VCENTER,
-                     f"日志检查点 {meta.checkpoint}（可用 baomi verify --checkpoint 核验）")
-    painter.drawText(QRectF(width * 0.75, y, width * 0.25, h),
-                     int(Qt.AlignmentFlag.AlignRight) | _VCENTER, f"第 {page} 页 / 共 {total} 页")
+    draw_in(painter, fm_small, QRectF(0, y, width * 0.75, h), "left",
+            f"日志检查点 {meta.checkpoint}（可用 baomi verify --checkpoint 核验）")
+    draw_in(painter, fm_small, QRectF(width * 0.75, y, width * 0.25, h), "right",
+            f"第 {page} 页 / 共 {total} 页")
 
 
 def with_meta(doc: PrintDoc, **changes: object) -> PrintDoc:

@@ -18,10 +18,18 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPagedPaintDevice, QPainter, QP
 
 from app.crypto.journal_hash import checkpoint_text
 from app.errors import BadInput
-from app.io import qtenv, rows as extra
+from app.io import qtenv
+from app.io import rows as extra
 from app.io.jobs import atomic_path
 from app.io.marks import highest
-from app.io.printing import HEADER_FILL, PageMeta, new_pdf_writer, paint_footer, paint_header, setup_page
+from app.io.printing import (
+    HEADER_FILL,
+    PageMeta,
+    new_pdf_writer,
+    paint_footer,
+    paint_header,
+    setup_page,
+)
 from app.ledger import incidents, settings, stats
 from app.ledger.queries import late_three_months, out_now, reading
 from app.store.journaling import head
@@ -72,8 +80,8 @@ def gather(reg: Register, month: str) -> MonthlyReport:
     report = MonthlyReport(unit, f"{start:%Y-%m}", as_of, figures, held, meta=meta)
     att = report.attention
     for r in late:
-        att.append((f"逾期未还：{r.number}《{r.title}》，{r.borrower}（{r.dept}），应于 "
-                    f"{r.deadline:%Y-%m-%d %H:%M} 前归还（R12）", r.level))
+        att.append(((f"逾期未还：{r.number}《{r.title}》，{r.borrower}（{r.dept}），应于 "
+                     f"{r.deadline:%Y-%m-%d %H:%M} 前归还（R12）"), r.level))
     for r in three:
         att.append((f"超过三个月未清退：{r.number}《{r.title}》，{r.holder}，{r.reason}（R31）", r.level))
     for i in open_incidents:
@@ -135,7 +143,7 @@ def render_report(report: MonthlyReport, device: QPagedPaintDevice, *, page_setu
     try:
         meta = report.meta
         assert meta is not None
-        paint_header(painter, width, mm, meta, f"涉密载体管理月报", report.level,
+        paint_header(painter, width, mm, meta, "涉密载体管理月报", report.level,
                      fonts=(qtenv.font(14, True), title, small), metrics=(fm_title, fm_small))
         paint_footer(painter, width, height, mm, meta, 1, 1, small, fm_small)
         y = fm_title.height() + fm_small.height() + 6 * mm

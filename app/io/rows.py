@@ -120,8 +120,8 @@ def _where(state: str, location: str, who: str | None, last: tuple[str, datetime
 
 # -- 交接清单 ----------------------------------------------------------------------------
 
-HANDOVER_SIGNATURE = ("移交人（签字）：____________　　　接收人（签字）：____________　　　"
-                      "监交人（签字）：____________　　　日期：______年____月____日",)
+HANDOVER_SIGNATURE = (("移交人（签字）：____________　　　接收人（签字）：____________　　　"
+                       "监交人（签字）：____________　　　日期：______年____月____日"),)
 
 
 def _level_summary(levels: Iterable[str]) -> str:
@@ -139,7 +139,7 @@ def _person_text(p: Person | None) -> str:
     return f"{p.name}（{p.dept}）" if p.dept else p.name
 
 
-def handover_rows(s: Session, from_person: str | None, to_person: str | None) -> "LedgerRows":
+def handover_rows(s: Session, from_person: str | None, to_person: str | None) -> LedgerRows:
     """R40: the list of what the outgoing custodian holds, to be checked item by item.
 
     With only the outgoing custodian: their holdings (handover.handover_list).
@@ -196,14 +196,14 @@ def _last_handover(s: Session, giver: int, taker: int) -> tuple[datetime, list[t
 
 # -- 涉密人员, 计算机与介质, 失泄密事件, 载体历史 ---------------------------------------------
 
-def people(reg: "Register") -> list:
+def people(reg: Register) -> list:
     """涉密人员 (app.ledger.people.list_people opens its own session: call it before the
     caller's session has run any SQL)."""
     from app.ledger.people import list_people
     return list_people(reg)
 
 
-def devices_and_media(reg: "Register", s: Session) -> list[tuple]:
+def devices_and_media(reg: Register, s: Session) -> list[tuple]:
     """The room's computers, copiers, fax machines (app.ledger.devices, with the repair
     log written out) and its media (carriers of kind 光盘, 磁盘, U盘/移动硬盘), for the
     计算机与介质 ledger (R06, R64)."""
@@ -241,7 +241,7 @@ def devices_and_media(reg: "Register", s: Session) -> list[tuple]:
     return rows
 
 
-def incident_rows(s: Session, date_from: date | None, date_to: date | None) -> "LedgerRows":
+def incident_rows(s: Session, date_from: date | None, date_to: date | None) -> LedgerRows:
     from app.io.ledger_layouts import LedgerRows
     from app.ledger import incidents as inc
     items = [i for i in inc.list_incidents(s)
@@ -270,7 +270,7 @@ def incident_rows(s: Session, date_from: date | None, date_to: date | None) -> "
     return LedgerRows(rows, levels=levels, summary=f"共 {len(rows)} 起。")
 
 
-def history_rows(s: Session, number: str) -> "LedgerRows":
+def history_rows(s: Session, number: str) -> LedgerRows:
     from app.io.ledger_layouts import LedgerRows
     from app.ledger.history import detail_text, history
     h = history(s, number)
@@ -299,11 +299,12 @@ def counts_by_level_state(s: Session, as_of: datetime | None) -> dict[tuple[str,
     return {(lv, st): n for lv, st, n in s.execute(q)}
 
 
-def carriers_by_number(s: Session, numbers: Sequence[str]) -> dict[str, "CarrierRow"]:
+def carriers_by_number(s: Session, numbers: Sequence[str]) -> dict[str, CarrierRow]:
     """Carrier rows (as the register lists them) for a list of register numbers; unknown ones
     are simply absent (the scanning check lists what was scanned but is not registered)."""
-    from app.ledger.queries import KEPT_STATES, OUT_STATES, CarrierRow
     from sqlalchemy import case
+
+    from app.ledger.queries import KEPT_STATES, OUT_STATES, CarrierRow
     holder_id = case((Carrier.state.in_(OUT_STATES), Carrier.holder_id),
                      (Carrier.state.in_(KEPT_STATES), Carrier.custodian_id), else_=None)
     holder = aliased(Person)

@@ -57,7 +57,7 @@ def open_workbook(path: Path | str) -> Workbook:
         return load_workbook(io.BytesIO(data), data_only=True)
     except BadInput:
         raise
-    except Exception:  # BadZipFile, KeyError, XML errors ... from a damaged file
+    except Exception:  # noqa: BLE001 - BadZipFile, KeyError, XML errors ...: a damaged file
         raise BadInput(f"文件「{name}」已损坏，无法作为 Excel 工作簿打开：请用 Excel 打开检查，"
                        "或重新导出后再导入。") from None
 

@@ -462,7 +462,7 @@ class _Demo:
             self.plan_day(day, budget, keep=i >= len(days) - 2, late=i == len(days) - 85)
             budget -= int(budget)
             if day in special:
-                when = datetime.combine(day, time(8, 20))
+                when = datetime.combine(day, time(16, 40))
                 self.at(when, lambda f=special[day], w=when: f(w))
             if last or checks.quarter_of(days[i + 1]) != checks.quarter_of(day):
                 self.at(datetime.combine(day, time(14, 55)), lambda d=day: self.check_quarter(d))

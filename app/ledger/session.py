@@ -106,7 +106,7 @@ def lock(reg: Register, *, reason: str) -> None:
 
 def is_locked(reg: Register) -> bool:
     try:
-        reg.data_key
+        _ = reg.data_key  # raises once the key is dropped
     except RegisterUnusable:
         return True
     return False

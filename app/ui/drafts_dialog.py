@@ -25,8 +25,8 @@ class DraftsDialog(QDialog):
         self.restored: list[LedgerForm] = []
         self.setWindowTitle(self.tr("未保存的表单草稿"))
         self.setMinimumWidth(520)
-        head = QLabel(self.tr("上次会话因一小时以上无操作而自动结束（R53）。当时未保存的 %n 份表单已加密保存为草稿：",
-                              "", len(drafts)))
+        head = QLabel(self.tr("上次会话因一小时以上无操作而自动结束（R53）。"
+                              "当时未保存的 %n 份表单已加密保存为草稿：", "", len(drafts)))
         head.setWordWrap(True)
         text = QPlainTextEdit("\n\n".join(_summary(d) for d in drafts))
         text.setReadOnly(True)  # so that nothing is lost even for a form this version lacks

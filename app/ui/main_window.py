@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
         days = info.get("expires_in_days")
         if days:
             self.expiry_banner = self._banner(
-                self.tr("您的口令将在 %n 天后到期，请及时修改（口令使用期不得超过规定期限，R51）。", "", days),
+                self.tr("您的口令将在 %n 天后到期，请及时修改"
+                        "（口令使用期不得超过规定期限，R51）。", "", days),
                 "banner")
             change = QPushButton(self.tr("现在修改"))
             change.clicked.connect(self.change_password)

@@ -45,7 +45,8 @@ class RegisterPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(_title(self.tr("新建登记簿")))
-        self.setSubTitle(self.tr("第 1 步，共 3 步。本机尚无登记簿。请填写使用单位、登记簿的最高密级和文件存放位置。"))
+        self.setSubTitle(self.tr("第 1 步，共 3 步。本机尚无登记簿。"
+                                 "请填写使用单位、登记簿的最高密级和文件存放位置。"))
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("例如：某市某局办公室"))
         self.level = QComboBox()
@@ -102,7 +103,8 @@ class AccountsPage(QWizardPage):
         self._wizard = wizard
         self.created = False
         self.setTitle(_title(self.tr("设置账户")))
-        self.setSubTitle(self.tr("第 2 步，共 3 步。系统管理员只管理账户；保密员登记台账。保密员首次登录时须修改这里设置的初始口令。"))
+        self.setSubTitle(self.tr("第 2 步，共 3 步。系统管理员只管理账户；保密员登记台账。"
+                                 "保密员首次登录时须修改这里设置的初始口令。"))
         self.admin = QLineEdit("admin")
         self.admin_pw, self.admin_pw2 = _password_edit(), _password_edit()
         self.clerk = QLineEdit()

@@ -60,8 +60,8 @@ def carriers_source(reg: Register) -> FunctionSource:
 
 def today_source(reg: Register, headers: tuple[str, ...]) -> StaticSource:
     """What needs attention today: small lists by nature, so read at once."""
+    now = reg.clock.now()
     with queries.reading(reg) as s:
-        now = s.info["clock"].now()
         out = queries.out_now(s)
         late = queries.late_three_months(s)
     late_by_number = {item.number: item for item in late}
@@ -81,7 +81,8 @@ def today_source(reg: Register, headers: tuple[str, ...]) -> StaticSource:
                      item.holder, item.since, item.reason + "，按失泄密事件处理"))
     days = reg.sign_in_info.get("expires_in_days")
     if days:
-        rows.append(("password", "口令即将到期", "", "", "", reg.actor, f"{days} 天后", "请及时修改口令（R51）"))
+        rows.append(("password", "口令即将到期", "", "", "", reg.actor, f"{days} 天后",
+                     "请及时修改口令（R51）"))
     return StaticSource(headers, rows, alert_column=0)
 
 

@@ -25,6 +25,7 @@ from app.ui import style
 
 CHUNK = 200
 Index = QModelIndex | QPersistentModelIndex
+_TOP = QModelIndex()  # the invisible root: a table has no parents
 
 
 @dataclass(frozen=True)
@@ -159,16 +160,16 @@ class LazyTableModel(QAbstractTableModel):
         self._exhausted = len(rows) < self._chunk
 
     # -- Qt model --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _TOP) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _TOP) -> int:
         return 0 if parent.isValid() else len(self._source.headers)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: Index = _TOP) -> bool:
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+    def fetchMore(self, parent: Index = _TOP) -> None:
         if parent.isValid() or self._exhausted:
             return
         rows = self._source.fetch(self._query, len(self._rows), self._chunk)

@@ -47,6 +47,7 @@ def _radicals() -> dict[int, str]:
     if _RADICAL_TABLE:
         return _RADICAL_TABLE
     from PySide6.QtGui import QRawFont
+
     from app.io import qtenv
     raw = QRawFont.fromFont(qtenv.font(10))
     glyph_of = {}
@@ -94,7 +95,6 @@ def filled(clerk_reg, people, clock: FakeClock) -> Filled:
     """October–November 2026: receipts of every level, a loan, a take-out, a copy,
     an archive, a destruction, a withdrawal and a 定密."""
     from app.ledger.archive import archive
-    from app.ledger.classification import classify
     from app.ledger.copies import copy
     from app.ledger.destruction import destroy
     from app.ledger.loans import lend, return_

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QFrame, QLabel
 
 from app.clock import FakeClock
+from app.errors import AuthError
 from app.ledger import accounts
 from app.ui import prefs
 from app.ui.main_window import MainWindow, open_main_window
@@ -95,7 +96,7 @@ def test_expiry_banner_counts_the_days(qtbot, register_path, clock) -> None:
 
 def test_admin_sees_lockout_notices(qtbot, register_path, clock) -> None:
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(AuthError):
             accounts.sign_in(register_path, CLERK, "Falsch#2026ab", clock=clock)
     reg = accounts.sign_in(register_path, ADMIN, ADMIN_PW, clock=clock)
     window = open_window(qtbot, reg, clock)
