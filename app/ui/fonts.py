@@ -14,7 +14,10 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 # app/ui/fonts.py -> repo root is two folders above app/.
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 # A PyInstaller bundle unpacks its data under sys._MEIPASS, mirroring the repo layout.
-FONT_DIR: Path = Path(getattr(sys, "_MEIPASS", _REPO_ROOT)) / "resources" / "fonts"
+# A wheel install (the offline wheelhouse) puts them under <prefix>/share/baomi/fonts.
+_CANDIDATES = [Path(getattr(sys, "_MEIPASS", _REPO_ROOT)) / "resources" / "fonts",
+               Path(sys.prefix) / "share" / "baomi" / "fonts"]
+FONT_DIR: Path = next((d for d in _CANDIDATES if d.is_dir()), _CANDIDATES[0])
 
 # The family name inside the shipped files; preferred when several families load.
 PREFERRED_FAMILY = "Noto Sans CJK SC"
