@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "app.cli.ledger_daily",
     "app.cli.ledger_disposal",
     "app.cli.io_cmds",
+    "app.cli.ledger_queries",
 ]
 
 

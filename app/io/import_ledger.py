@@ -15,18 +15,19 @@ Three steps, each usable on its own by the import dialog:
    row is valid, or, when the clerk explicitly asks, the valid rows (the report of
    the others is returned to be kept).
 
-Register numbers (decided here, see README "导入旧台账"):
+Register numbers (the rule decided for imports):
 - A row's old number becomes the carrier's register number when it is a real
   register number: at most 32 characters, no spaces, with a digit, not a bare
-  row count (all digits, 6 or fewer, or from a column headed 序号), not in the
-  shape of this register's own numbers (which the counter may hand out later),
-  and not used by any carrier already registered.
+  row count (all digits, 6 or fewer), not in the shape of this register's own
+  numbers (which the counter may hand out later), and not used by any carrier
+  already registered.  A column headed 序号 only counts rows (1, 2, 3 … again on
+  every year's sheet): its value goes to the 备注 as 原序号 and is not a number.
 - Otherwise the carrier gets a new number from the register's sequence, and
   the old one is kept in its 备注.  Either way the 备注 starts with the marker
   `【台账导入 原登记号 X】` (or `【台账导入】` without a number), which is how a
   second import of the same file recognises rows already imported and skips
-  them: importing twice never duplicates a carrier.  Rows without any number
-  are matched on title, 文号, 份号, 密级 and date instead.
+  them: importing twice never duplicates a carrier.  Rows without a number are
+  matched on title, 文号, 份号, 密级 and date instead.
 - A row with 份数 N > 1 becomes N carriers (第n份/共N份) with new numbers, each
   carrying the marker.
 
@@ -36,24 +37,41 @@ that sequence number is then never used (numbers are never given twice).
 Hazard: `receive_in` flags a receipt registered later than its date (R01);
 imported rows carry that flag, which is true of the register if not of the
 paper ledger.
+Hazard: rows are not wrapped in savepoints: `receive_in` checks every rule
+before it writes anything, so a refused row leaves nothing behind; anything else
+that fails aborts the whole import.
 """
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput, BaomiError, RuleViolation
 from app.io import xlsx_read
 from app.io.jobs import CancelFn, ProgressFn, Ticker
+from app.io.ledger_cells import (  # noqa: F401
+    FIELDS,
+    HEADER_SCAN,
+    KIND_WORDS,
+    LABELS,
+    NOT_REGISTERED,
+    REQUIRED,
+    keepable,
+    match_row,
+    norm_header,
+    number_shape,
+    parse_count,
+    parse_date,
+    parse_level,
+    skip_kind,
+)
 from app.ledger import lookup, settings
 from app.ledger.accounts import require_role
 from app.ledger.carriers import NewCarrier, receive_in
@@ -61,48 +79,10 @@ from app.models.accounts import ROLE_CLERK
 from app.models.carriers import KINDS, Carrier
 from app.store.register import Register
 
-HEADER_SCAN = 30
 MARK_PREFIX = "【台账导入"
 ACTION = "台账导入"
 
-# field -> header variants, best first (for 登记号: a 序号 column is only a row count).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "number": ("登记号", "登记编号", "收文编号", "收文登记号", "编号", "收文号", "流水号", "顺序号", "序号"),
-    "title": ("文件名称", "名称", "文件标题", "标题", "文件题目", "题名", "载体名称", "文件资料名称",
-              "文件(资料)名称", "资料名称", "文件名"),
-    "level": ("密级", "密级标志"),
-    "copies": ("份数", "数量", "总份数"),
-    "serial": ("份号", "份次号"),
-    "issuer": ("来文单位", "发文单位", "来文机关", "发文机关", "来文机关单位", "制发单位", "来源单位"),
-    "date": ("收文日期", "收到日期", "收文时间", "来文日期", "收件日期", "登记日期", "日期"),
-    "doc_no": ("文号", "发文字号", "发文文号", "文件字号", "字号", "发文号"),
-    "period": ("保密期限", "密级期限"),
-    "kind": ("载体类型", "载体形式", "载体种类", "载体类别", "类别", "类型"),
-    "pages": ("页数", "页码数"),
-    "location": ("存放位置", "存放地点", "保存位置"),
-    "received_by": ("签收人", "接收人", "收文人"),
-    "note": ("备注", "说明"),
-}
-LABELS = {"number": "登记号", "title": "名称", "level": "密级", "copies": "份数", "serial": "份号",
-          "issuer": "来文单位", "date": "收文日期", "doc_no": "文号", "period": "保密期限",
-          "kind": "载体类型", "pages": "页数", "location": "存放位置", "received_by": "签收人",
-          "note": "备注"}
-REQUIRED = ("title", "level")
-
-_LEVEL_WORDS = {"秘密": "秘密", "机密": "机密", "绝密": "绝密", "内部": "内部", "内部资料": "内部",
-                "内部文件": "内部", "内部使用": "内部"}
-_NOT_REGISTERED = ("公开", "非密", "无", "普通")
-_KIND_WORDS = {"纸质": "文件", "公文": "文件", "文件": "文件", "纸质文件": "文件", "资料": "资料",
-               "图纸": "图纸", "光盘": "光盘", "磁盘": "磁盘", "硬盘": "磁盘", "软盘": "磁盘", "磁带": "磁盘",
-               "U盘": "U盘/移动硬盘", "u盘": "U盘/移动硬盘", "移动硬盘": "U盘/移动硬盘",
-               "U盘/移动硬盘": "U盘/移动硬盘", "笔记本": "笔记本", "其他": "其他"}
-_TOTALS = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计)")
-_FOOTNOTE = re.compile(r"^(制表|填表|审核|负责人|保密员|经办人|签字|签名|说明|注[:：]|备注[:：])")
-_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?"
-                   r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?)?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _GENERATED_SERIAL = re.compile(r"第\d+份/共\d+份")
-_COUNT = re.compile(r"^(\d+)\s*(份|件|张|页|个|本)?$")
 
 
 # -- results -----------------------------------------------------------------------------
@@ -139,7 +119,7 @@ class Proposal:
     def lines(self) -> list[str]:
         out = []
         for f_, col in sorted(self.mapping.items(), key=lambda kv: kv[1]):
-            out.append(f"{LABELS[f_]} ← 第 {_col_name(col)} 列「{self.headers[col]}」")
+            out.append(f"{LABELS[f_]} ← 第 {col_name(col)} 列「{self.headers[col]}」")
         return out
 
 
@@ -202,41 +182,19 @@ class _Rollback(Exception):
 
 # -- 1. the header -----------------------------------------------------------------------
 
-def _norm_header(value: Any) -> str:
-    t = xlsx_read.text(value)
-    t = re.sub(r"\s+", "", t.replace("\u3000", ""))
-    t = re.sub(r"[（(][^）)]*[）)]$", "", t)  # 份数（份）, 日期(年月日)
-    return t.replace("（", "(").replace("）", ")")
-
-
-_VARIANTS: dict[str, tuple[str, int]] = {}
-for _f, _names in FIELDS.items():
-    for _i, _n in enumerate(_names):
-        _VARIANTS.setdefault(_norm_header(_n), (_f, _i))
-
-
-def _match_row(cells: list[Any]) -> dict[str, tuple[int, int]]:
-    """field -> (column, rank of the variant) for one candidate header row."""
-    found: dict[str, tuple[int, int]] = {}
-    for col, v in enumerate(cells):
-        hit = _VARIANTS.get(_norm_header(v))
-        if hit is None:
-            continue
-        f_, rank = hit
-        if f_ not in found or rank < found[f_][1]:
-            found[f_] = (col, rank)
-    return found
-
-
-def _col_name(col: int) -> str:
+def col_name(col: int) -> str:
+    """Excel's letter of a 0-based column: 0 → A."""
     from openpyxl.utils import get_column_letter
     return get_column_letter(col + 1)
+
+
+_col_name = col_name  # the import dialog used this name first
 
 
 def _propose_grid(grid: xlsx_read.Grid, sheets: list[str]) -> Proposal | None:
     best: tuple[int, int, dict] | None = None
     for r in range(1, min(len(grid.rows), HEADER_SCAN) + 1):
-        found = _match_row(grid.rows[r - 1])
+        found = match_row(grid.rows[r - 1])
         if "title" not in found or len(found) < 2:
             continue
         if best is None or len(found) > best[1]:
@@ -267,97 +225,8 @@ def propose(path: Path | str, sheet: str | None = None) -> Proposal:
 
 # -- 2. reading and validating the rows ----------------------------------------------------
 
-def parse_date(value: Any) -> datetime | None:
-    """Excel dates, Excel serial numbers and text such as 2026.3.5, 2026/3/5, 2026年3月5日."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0)
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 20000 <= value <= 80000:  # an Excel serial day shown as a number (1954–2119)
-            d = from_excel(value)
-            return d if isinstance(d, datetime) else datetime.combine(d, time())
-        value = str(int(value)) if float(value).is_integer() else str(value)
-    text = str(value).strip()
-    m = _DATE.match(text)
-    try:
-        if m:
-            y, mo, d, hh, mm = m.groups()
-            return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
-        m = _COMPACT_DATE.match(text)
-        if m:
-            return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise ValueError(text)
-
-
-def _level(raw: str) -> tuple[str, str]:
-    """(level, period) from 机密, 机密级, 机密★20年, ★机密."""
-    t = re.sub(r"\s+", "", raw).strip("★*")
-    period = ""
-    if "★" in t or "*" in t:
-        t, _, period = re.split(r"([★*])", t, maxsplit=1)
-    t = t.removesuffix("级")
-    return _LEVEL_WORDS.get(t, ""), period
-
-
-def _count(raw: Any, what: str, *, low: int, high: int) -> int:
-    t = xlsx_read.text(raw)
-    m = _COUNT.match(t)
-    if not m:
-        raise ValueError(f"{what}应为正整数")
-    n = int(m.group(1))
-    if not low <= n <= high:
-        raise ValueError(f"{what}应在 {low} 至 {high} 之间")
-    return n
-
-
-def number_shape(pattern: str) -> re.Pattern[str]:
-    """A regex matching the numbers this register's own pattern gives (e.g. 2026-000123)."""
-    out = []
-    for literal, name, spec, _conv in string.Formatter().parse(pattern):
-        out.append(re.escape(literal))
-        if name == "year":
-            out.append(r"\d{4}")
-        elif name:
-            out.append(r"\d+")
-    return re.compile("".join(out), re.IGNORECASE)
-
-
-def keepable(old: str, from_row_count: bool, own: re.Pattern[str]) -> bool:
-    """Can the old number be this carrier's register number? (see the module docstring)"""
-    if not old or from_row_count or len(old) > 32 or any(ch.isspace() for ch in old):
-        return False
-    if not any(ch.isdigit() for ch in old):
-        return False
-    if old.isdigit() and len(old) <= 6:
-        return False
-    return own.fullmatch(old) is None
-
-
 def marker(old: str) -> str:
     return f"{MARK_PREFIX} 原登记号 {old}】" if old else f"{MARK_PREFIX}】"
-
-
-def _skip_kind(cells: list[Any], headers: list[str], mapping: dict[str, int]) -> str:
-    """'' for a data row, else why it is not one: blank / totals / header / footnote."""
-    texts = [xlsx_read.text(v) for v in cells]
-    filled = [t for t in texts if t]
-    if not filled:
-        return "blank"
-    if _TOTALS.match(filled[0]) or any(_TOTALS.match(texts[c]) for c in mapping.values()
-                                         if c < len(texts) and texts[c]):
-        return "totals"
-    if [_norm_header(t) for t in texts[:len(headers)]] == [_norm_header(h) for h in headers]:
-        return "header"
-    title_col = mapping.get("title")
-    title = texts[title_col] if title_col is not None and title_col < len(texts) else ""
-    if _FOOTNOTE.match(filled[0]) and (not title or title == filled[0]):
-        return "footnote"
-    return ""
 
 
 def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
@@ -366,11 +235,13 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
     for f_ in REQUIRED:
         if f_ not in m:
             raise BadInput(f"没有指定「{LABELS[f_]}」列，无法导入。")
-    row_count_col = (proposal.headers[m["number"]] in ("序号",)) if "number" in m else False
+    # A column headed 序号 only counts the rows (1, 2, 3 … again on every year's sheet):
+    # it is kept in the 备注 but never used as a number or to recognise a row.
+    row_count_col = norm_header(proposal.headers[m["number"]]) == "序号" if "number" in m else False
     out: list[Row] = []
     for r in range(proposal.header_row + 1, len(grid.rows) + 1):
         cells = grid.rows[r - 1]
-        if _skip_kind(cells, proposal.headers, m):
+        if skip_kind(cells, proposal.headers, m):
             plan_.ignored += 1
             continue
         plan_.total += 1
@@ -394,11 +265,11 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
         elif len(title) > 300:
             problem("title", "文件名称超过 300 个字")
         level_raw = txt("level")
-        level, star_period = _level(level_raw)
+        level, star_period = parse_level(level_raw)
         if not level_raw:
             problem("level", "缺少密级")
         elif not level:
-            if re.sub(r"\s+", "", level_raw) in _NOT_REGISTERED:
+            if re.sub(r"\s+", "", level_raw) in NOT_REGISTERED:
                 problem("level", f"「{level_raw}」不是涉密载体，不属登记范围")
             else:
                 problem("level", "未知的密级，应为 秘密、机密、绝密 或 内部")
@@ -410,19 +281,21 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
         copies = 1
         if txt("copies"):
             try:
-                copies = _count(raw("copies"), "份数", low=1, high=1000)
+                copies = parse_count(raw("copies"), "份数", low=1, high=1000)
             except ValueError as e:
                 problem("copies", str(e))
         pages = None
         if txt("pages"):
             try:
-                pages = _count(raw("pages"), "页数", low=1, high=100000)
+                pages = parse_count(raw("pages"), "页数", low=1, high=100000)
             except ValueError as e:
                 problem("pages", str(e))
         kind_raw = txt("kind")
-        kind = _KIND_WORDS.get(kind_raw.replace(" ", ""), kind_raw if kind_raw in KINDS else "")
-        old = lookup.normalize_number(txt("number")) if txt("number") else ""
+        kind = KIND_WORDS.get(kind_raw.replace(" ", ""), kind_raw if kind_raw in KINDS else "")
+        old = lookup.normalize_number(txt("number")) if txt("number") and not row_count_col else ""
         notes = [marker(old)]
+        if row_count_col and txt("number"):
+            notes.append(f"原序号 {txt('number')}")
         if kind_raw and not kind:
             kind = "其他"
             notes.append(f"原载体类型：{kind_raw}")
@@ -438,7 +311,7 @@ def _read_rows(grid: xlsx_read.Grid, proposal: Proposal, own: re.Pattern[str],
                         period=txt("period") or star_period, pages=pages, location=txt("location"),
                         note="".join(notes[:1]) + "；".join(notes[1:]))
         fp = (title, nc.doc_no, nc.serial, level, when.date() if when else None)
-        out.append(Row(r, nc, when, old, copies == 1 and keepable(old, row_count_col, own), fp))
+        out.append(Row(r, nc, when, old, copies == 1 and keepable(old, own), fp))
     return out
 
 
@@ -556,8 +429,10 @@ def apply(reg: Register, plan_: Plan, *, valid_rows_only: bool = False, dry_run:
             for r in plan_.rows:
                 ticker.tick()
                 try:
-                    with s.begin_nested():
-                        numbers = set_number(s, r)
+                    # No savepoint per row: receive_in checks every rule before it writes
+                    # anything, so a refused row leaves nothing behind (and savepoints
+                    # would double the time of a large import).
+                    numbers = set_number(s, r)
                 except BaomiError as e:
                     column = _column_of(e)
                     plan_.problems.append(Problem(r.row, column, _value_of(r, column), e.message))

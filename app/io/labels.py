@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
 )
-from sqlalchemy import select
 
 from app.errors import BadInput, NotFound
 from app.io import qtenv
@@ -32,8 +31,7 @@ from app.io.jobs import CancelFn, ProgressFn, Ticker, atomic_path
 from app.io.marks import marking
 from app.io.printing import MARK_COLOUR, PDF_DPI
 from app.ledger import lookup
-from app.ledger.queries import reading
-from app.models.carriers import Carrier
+from app.ledger.queries import carriers_page, reading
 from app.store.register import Register
 
 QUIET_ZONE = 4  # modules of white around the code (ISO/IEC 18004)
@@ -100,12 +98,9 @@ def labels_for(reg: Register, numbers: list[str]) -> list[Label]:
 def labels_where(reg: Register, *, registered_from=None, registered_to=None) -> list[Label]:
     """Labels for every carrier registered in a period (the app's 批量打印标签)."""
     with reading(reg) as s:
-        q = select(Carrier.number, Carrier.level, Carrier.title, Carrier.serial).order_by(Carrier.number)
-        if registered_from is not None:
-            q = q.where(Carrier.registered_at >= registered_from)
-        if registered_to is not None:
-            q = q.where(Carrier.registered_at <= registered_to)
-        return [Label(*r) for r in s.execute(q)]
+        rows = carriers_page(s, limit=None, order_by="number", date_from=registered_from,
+                             date_to=registered_to)
+    return [Label(c.number, c.level, c.title, c.serial) for c in rows]
 
 
 def qr_modules(text: str) -> list[list[bool]]:

@@ -260,74 +260,86 @@ def _ledger(name: str, title: str, columns: list[Column], build: Callable, *,
     return Ledger(Layout(name, title, tuple([NO] + columns), **kw), build, aliases)
 
 
+def DT(title: str) -> Column:
+    """A date and time column: wide enough for 2026-11-20 14:30 on one line."""
+    return C(title, 0.8, 27, "center")
+
+
+def DAY(title: str) -> Column:
+    return C(title, 0.6, 19, "center")
+
+
+def WHO(title: str, with_dept: bool = False) -> Column:
+    """A person; `with_dept` for names written 张三（办公室）."""
+    return C(title, 0.8, 23) if with_dept else C(title, 0.6, 14)
+
+
+DOC_NO = C("文号", 1.2, 34)  # 市委办发〔2026〕123号
+SERIAL = C("份号", 0.6, 21)  # 第1份/共5份
+
 LEDGERS: dict[str, Ledger] = {lg.layout.name: lg for lg in [
     _ledger("收发登记", "涉密载体收发登记簿", [
-        NUMBER, C("文号", 1.2, 34), C("名称", 3.0, 40), LEVEL, C("份数", 0.4, 9, "center"),
-        C("份号", 0.5, 12), C("来文单位", 1.0, 20), C("收文日期", 0.7, 18, "center"),
-        C("保密期限", 0.5, 14), C("签收人", 0.5, 12), C("去向", 1.0, 27), C("备注", 1.0, 29)], _receipts,
+        NUMBER, DOC_NO, C("名称", 2.7, 40), LEVEL, C("份数", 0.4, 9, "center"), SERIAL,
+        C("来文单位", 1.0, 20), DAY("收文日期"), C("保密期限", 0.5, 14), WHO("签收人"),
+        C("去向", 1.3, 30), C("备注", 0.8, 24)], _receipts,
         aliases=("收文登记", "收发文登记", "收文")),
     _ledger("发文登记", "涉密载体发文登记簿", [
-        NUMBER, TITLE, C("文号", 1.2, 18), LEVEL, C("份号", 0.7, 12), C("发往单位", 1.4, 20),
-        C("传递方式", 0.7, 14, "center"), C("递送人", 0.7, 13), C("发文时间", 0.9, 19, "center"),
-        C("回执", 0.9, 19, "center"), NOTE], _dispatches, aliases=("发文",)),
+        NUMBER, TITLE, DOC_NO, LEVEL, SERIAL, C("发往单位", 1.2, 20), C("传递方式", 0.6, 15, "center"),
+        WHO("递送人"), DT("发文时间"), C("回执", 0.8, 26, "center"), NOTE], _dispatches,
+        aliases=("发文",)),
     _ledger("借阅登记", "涉密载体借阅登记簿", [
-        NUMBER, TITLE, LEVEL, C("借阅人", 0.7, 13), C("部门", 0.9, 14), C("批准人", 0.7, 13),
-        C("借出时间", 0.9, 19, "center"), C("应还时间", 0.9, 19, "center"),
-        C("归还时间", 0.9, 19, "center"), C("阅后签名", 0.7, 14, "center"), NOTE], _loans,
+        NUMBER, TITLE, LEVEL, WHO("借阅人"), C("部门", 0.8, 16), WHO("批准人"), DT("借出时间"),
+        DT("应还时间"), DT("归还时间"), C("阅后签名", 0.6, 15, "center"), NOTE], _loans,
         aliases=("借阅", "借出")),
     _ledger("复制登记", "涉密载体复制登记簿", [
-        C("原件登记号", 1.0, 22), TITLE, LEVEL, C("复制份数", 0.5, 11, "center"),
-        C("复制件登记号", 1.6, 24), C("批准人", 0.7, 13), C("批准文件", 0.9, 14),
-        C("复制人", 0.7, 13), C("复制设备", 0.8, 13), C("复制时间", 0.9, 19, "center"),
-        C("废页数", 0.5, 10, "center"), NOTE], _copies, aliases=("复制",)),
+        C("原件登记号", 1.0, 22), TITLE, LEVEL, C("复制份数", 0.5, 14, "center"),
+        C("复制件登记号", 1.4, 24), WHO("批准人"), C("批准文件", 0.9, 16), WHO("复制人"),
+        C("复制设备", 0.7, 16), DT("复制时间"), C("废页数", 0.4, 12, "center"), NOTE], _copies,
+        aliases=("复制",)),
     _ledger("外出携带", "涉密载体外出携带登记簿", [
-        NUMBER, TITLE, LEVEL, C("携带人", 0.7, 13), C("部门", 0.9, 14), C("批准人", 0.7, 13),
-        C("事由", 1.4, 18), C("带出时间", 0.9, 19, "center"), C("应还时间", 0.9, 19, "center"),
-        C("归还时间", 0.9, 19, "center"), NOTE], _take_outs, aliases=("外出携带登记", "携带外出")),
+        NUMBER, TITLE, LEVEL, WHO("携带人"), C("部门", 0.8, 16), WHO("批准人"), C("事由", 1.2, 20),
+        DT("带出时间"), DT("应还时间"), DT("归还时间"), NOTE], _take_outs,
+        aliases=("外出携带登记", "携带外出")),
     _ledger("清查清退", "涉密载体清查清退登记簿", [
-        NUMBER, TITLE, LEVEL, C("事项", 0.5, 11, "center"), C("季度", 0.6, 13, "center"),
-        C("结果／去向", 1.4, 20), C("日期", 0.9, 19, "center"), C("持有人／回执号", 0.9, 16), NOTE],
+        NUMBER, TITLE, LEVEL, C("事项", 0.5, 12, "center"), C("季度", 0.6, 16, "center"),
+        C("结果／去向", 1.3, 24), DT("日期"), C("持有人／回执号", 0.9, 24), NOTE],
         _checks, aliases=("清查清退登记", "清查", "清退"),
         signature=("清查人（签字）：____________　　　复核人（签字）：____________　　　" + SIGN_DATE,)),
     _ledger("销毁登记", "涉密载体销毁登记簿", [
-        NUMBER, TITLE, C("文号", 1.1, 18), LEVEL, C("份号", 0.7, 12), C("销毁日期", 0.9, 19, "center"),
-        C("销毁方式", 0.8, 14), C("地点", 0.8, 14), C("批准人", 0.7, 13), C("监销人一", 0.8, 14),
-        C("监销人二", 0.8, 14), NOTE], _destructions, aliases=("销毁",),
+        NUMBER, C("名称", 2.2, 34), DOC_NO, LEVEL, SERIAL, DT("销毁日期"), C("销毁方式", 0.7, 16),
+        C("地点", 0.6, 14), WHO("批准人"), WHO("监销人一", True), WHO("监销人二", True),
+        C("备注", 0.6, 14)], _destructions, aliases=("销毁",),
         signature=("批准人（签字）：____________　　　监销人（签字）：____________　____________　　　"
                    "销毁人（签字）：____________　　　" + SIGN_DATE,)),
     _ledger("归档", "涉密载体归档登记簿", [
-        NUMBER, TITLE, LEVEL, C("档号", 1.0, 18), C("存放位置", 1.0, 16),
-        C("归档日期", 0.9, 19, "center"), C("经办人", 0.7, 13), NOTE], _archives,
-        aliases=("归档登记",)),
+        NUMBER, TITLE, LEVEL, C("档号", 1.0, 26), C("存放位置", 1.0, 20), DT("归档日期"),
+        WHO("经办人"), NOTE], _archives, aliases=("归档登记",)),
     _ledger("定密", "定密、变更、解密登记簿", [
-        NUMBER, TITLE, C("事项", 0.5, 11, "center"), C("原密级", 0.5, 12, "center"),
-        C("密级", 0.5, 10, "center"), C("保密期限", 1.0, 16), C("拟定人", 0.7, 13),
-        C("确定人", 0.7, 13), C("依据", 1.5, 20), C("日期", 0.9, 19, "center"), NOTE],
-        _classifications, aliases=("定密登记",)),
+        NUMBER, TITLE, C("事项", 0.5, 12, "center"), C("原密级", 0.5, 13, "center"),
+        C("密级", 0.5, 10, "center"), C("保密期限", 0.9, 20), WHO("拟定人"), WHO("确定人"),
+        C("依据", 1.4, 22), DT("日期"), NOTE], _classifications, aliases=("定密登记",)),
     _ledger("交接清单", "涉密载体交接清单", [
-        NUMBER, TITLE, C("类别", 0.6, 12, "center"), LEVEL, C("份号", 0.8, 12),
-        C("状态", 0.6, 12, "center"), C("存放位置", 1.0, 16), C("核对", 0.45, 11, "center"), NOTE],
-        _handover, aliases=("交接",), dated=False),
+        NUMBER, TITLE, C("类别", 0.6, 14, "center"), LEVEL, SERIAL, C("状态", 0.7, 18, "center"),
+        C("存放位置", 1.0, 24), C("核对", 0.4, 11, "center"), NOTE], _handover, aliases=("交接",),
+        dated=False),
     _ledger("涉密人员", "涉密人员登记簿", [
-        C("姓名", 0.8, 14), C("部门", 1.2, 18), C("涉密等级", 0.6, 13, "center"),
-        C("领导", 0.6, 13, "center"), C("承诺书日期", 0.9, 19, "center"), C("状态", 0.6, 12, "center"),
-        C("脱密期至", 0.9, 19, "center"), C("培训次数", 0.6, 12, "center"),
-        C("持有载体", 0.6, 12, "center")], _people, aliases=("涉密人员登记",), level_column=None,
+        WHO("姓名"), C("部门", 1.2, 20), C("涉密等级", 0.6, 15, "center"), C("领导", 0.6, 15, "center"),
+        DAY("承诺书日期"), C("状态", 0.6, 13, "center"), DAY("脱密期至"), C("培训次数", 0.5, 14, "center"),
+        C("持有载体", 0.5, 14, "center")], _people, aliases=("涉密人员登记",), level_column=None,
         dated=False),
     _ledger("计算机与介质", "涉密计算机及存储介质登记簿", [
-        C("编号", 1.0, 22), C("类别", 0.8, 14), C("型号／名称", 1.8, 24), C("序列号", 1.1, 18), LEVEL,
-        C("存放位置", 1.0, 16), C("责任人", 0.7, 13), C("状态", 0.6, 12, "center"),
-        C("维修记录", 1.4, 18), NOTE], _devices, aliases=("计算机及介质", "介质", "设备"), dated=False),
+        C("编号", 1.0, 22), C("类别", 0.8, 16), C("型号／名称", 1.8, 26), C("序列号", 1.1, 20), LEVEL,
+        C("存放位置", 1.0, 18), WHO("责任人"), C("状态", 0.6, 13, "center"), C("维修记录", 1.4, 22), NOTE],
+        _devices, aliases=("计算机及介质", "介质", "设备"), dated=False),
     _ledger("失泄密事件", "失泄密事件登记簿", [
-        C("编号", 0.9, 20), C("发现时间", 0.8, 19, "center"), C("涉及载体", 0.9, 20),
+        C("编号", 0.9, 22), DT("发现时间"), C("涉及载体", 0.9, 22),
         C("内容、密级、数量、载体形式", 1.6, 24), C("发现经过", 1.2, 18), C("责任人", 0.8, 14),
-        C("时间、地点、经过", 1.2, 18), C("危害", 1.0, 16), C("查处情况", 1.0, 16),
-        C("补救措施", 1.0, 16), C("书面报告", 0.8, 19, "center"), C("查处结果", 1.0, 18)],
+        C("时间、地点、经过", 1.2, 18), C("危害", 1.0, 14), C("查处情况", 1.0, 16),
+        C("补救措施", 1.0, 16), C("书面报告", 0.8, 27, "center"), C("查处结果", 1.0, 18)],
         _incidents, aliases=("失泄密", "事件"), level_column=None, font_pt=8.0),
     _ledger("载体历史", "涉密载体流转记录", [
-        C("发生时间", 0.9, 19, "center"), C("事项", 0.6, 12, "center"), C("人员", 0.9, 14),
-        C("批准人", 0.7, 13), C("状态", 0.6, 12, "center"), C("登记人", 0.7, 13),
-        C("登记时间", 0.9, 19, "center"), C("详情", 3.5, 40)], _history,
+        DT("发生时间"), C("事项", 0.5, 14, "center"), WHO("人员", True), WHO("批准人"),
+        C("状态", 0.6, 16, "center"), WHO("登记人"), DT("登记时间"), C("详情", 3.5, 40)], _history,
         aliases=("历史", "流转记录"), level_column=None, dated=False),
 ]}
 

@@ -50,6 +50,7 @@ from app.io.marks import cell_text, highest, marking, period_text  # noqa: F401 
 PDF_DPI = 300
 MARGINS_MM = (12.0, 10.0, 12.0, 10.0)  # left, top, right, bottom
 MARK_COLOUR = QColor("#b00020")
+_BIG = 1.0e7
 HEADER_FILL = QColor("#e8e8e8")
 
 
@@ -139,8 +140,8 @@ class _Frame:
         self.head_lines: list[tuple] = []
         tallest = 0.0
         for c, w in zip(layout.columns, self.widths):
-            h, fit = breaker(c.title, w - 2 * self.hpad)
-            self.head_lines.append(((c.title, fit),) if isinstance(fit, float) else fit)
+            h, lines = breaker(c.title, w - 2 * self.hpad)
+            self.head_lines.append(lines)
             tallest = max(tallest, h)
         self.table_head = tallest + 2 * self.vpad
         self.top = self.head1 + self.head2  # where the table starts
@@ -168,11 +169,13 @@ def _widths(columns: Sequence[Column], total: float, mm: float,
 
 
 class _Breaker:
-    """Measures a cell's text once: one line (its advance), or the lines it wraps into.
+    """Measures and shapes a cell's text once: its lines, each as glyph runs and an advance.
 
-    Wrapped text is broken into lines here with QTextLayout (word wrap, or anywhere
-    when a word is wider than the cell) and painted line by line at points: laying
-    text out in a rectangle at paint time costs about twice as much, every time.
+    Text wider than the cell is broken into lines here (word wrap, or anywhere when
+    a word is wider than the cell).  Each line is shaped once into QGlyphRuns, and
+    painting only places glyph runs: no text layout and no shaping happen while
+    pages are painted, and a value that repeats down a column (a date, a unit, a
+    name, 秘密) is shaped once for the whole print.
     """
 
     def __init__(self, font: QFont, fm: QFontMetricsF, device: QPagedPaintDevice) -> None:
@@ -180,25 +183,35 @@ class _Breaker:
         self.height = fm.height()
         self.step = fm.lineSpacing()
 
-    def __call__(self, text: str, width: float) -> tuple[float, float | tuple]:
-        """(height, advance) for one line; (height, ((line, advance), ...)) when wrapped."""
-        advance = self.fm.horizontalAdvance(text)
-        if advance <= width and "\n" not in text:
-            return self.height, advance
-        lines: list[tuple[str, float]] = []
+    def __call__(self, text: str, width: float) -> tuple[float, tuple]:
+        """(height, lines) where lines = ((glyph runs, advance), ...)."""
+        if "\n" not in text:
+            runs, advance = self.shape(text)
+            if advance <= width:
+                return self.height, ((runs, advance),)
+        lines: list[tuple[tuple, float]] = []
         for para in text.split("\n"):
-            lines.extend(self._wrap(para, width))
+            lines.extend(self.shape(piece) for piece in self._wrap(para, width))
         return self.height + (len(lines) - 1) * self.step, tuple(lines)
 
-    def _wrap(self, para: str, width: float) -> list[tuple[str, float]]:
+    def shape(self, text: str) -> tuple[tuple, float]:
+        """One line of text: its glyph runs (positioned from the line's top-left) and width."""
+        layout = QTextLayout(text, self.font, self.device)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(_BIG)
+        layout.endLayout()
+        return tuple(layout.glyphRuns()), line.naturalTextWidth()
+
+    def _wrap(self, para: str, width: float) -> list[str]:
         if not para:
-            return [("", 0.0)]
-        out = self._layout(para, width, QTextOption.WrapMode.WordWrap)
-        if any(adv > width + 0.5 for _, adv in out):
-            out = self._layout(para, width, QTextOption.WrapMode.WrapAnywhere)
+            return [""]
+        out = self._breaks(para, width, QTextOption.WrapMode.WordWrap)
+        if any(self.fm.horizontalAdvance(p) > width + 0.5 for p in out):
+            out = self._breaks(para, width, QTextOption.WrapMode.WrapAnywhere)
         return out
 
-    def _layout(self, para: str, width: float, mode: QTextOption.WrapMode) -> list[tuple[str, float]]:
+    def _breaks(self, para: str, width: float, mode: QTextOption.WrapMode) -> list[str]:
         layout = QTextLayout(para, self.font, self.device)
         option = QTextOption()
         option.setWrapMode(mode)
@@ -211,17 +224,15 @@ class _Breaker:
                 break
             line.setLineWidth(width)
             start, length = line.textStart(), line.textLength()
-            piece = para[start:start + length].rstrip()
-            out.append((piece, self.fm.horizontalAdvance(piece)))
+            out.append(para[start:start + length].rstrip())
         layout.endLayout()
         return out
 
 
 @dataclass
 class _Plan:
-    cells: list[list[str]]
     heights: list[float]
-    # Per row and cell: the advance of a one-line text, or its lines ((text, advance), ...).
+    # Per row and cell: its lines ((glyph runs, advance), ...), () when empty.
     fits: list[list]
     pages: list[tuple[int, int]]
     page_levels: list[str]
@@ -250,7 +261,6 @@ def _measure(doc: PrintDoc, fr: _Frame, ticker: Ticker) -> _Plan:
     fm = fr.fm_body
     line = fr.line
     caches: list[dict[str, tuple]] = [{} for _ in range(ncols)]
-    cells: list[list[str]] = []
     heights: list[float] = []
     fits: list[list] = []
     offset = 1 if layout.numbered else 0
@@ -266,7 +276,7 @@ def _measure(doc: PrintDoc, fr: _Frame, ticker: Ticker) -> _Plan:
         if len(texts) != ncols:
             texts = (texts + [""] * ncols)[:ncols]
         tallest = line
-        fit: list = [0.0] * ncols
+        fit: list = [()] * ncols
         for i, (text, cache, width) in enumerate(zip(texts, caches, inner)):
             if text:
                 hit = cache.get(text)
@@ -276,7 +286,6 @@ def _measure(doc: PrintDoc, fr: _Frame, ticker: Ticker) -> _Plan:
                         cache[text] = hit
                 tallest = max(tallest, hit[0])
                 fit[i] = hit[1]
-        cells.append(texts)
         heights.append(min(tallest + pad2, cap))
         fits.append(fit)
         tick()
@@ -308,7 +317,7 @@ def _measure(doc: PrintDoc, fr: _Frame, ticker: Ticker) -> _Plan:
             sig_page = len(pages) - 1
     row_levels = _row_levels(doc)
     page_levels = [highest(row_levels[s:e], layout.default_level) for s, e in pages]
-    return _Plan(cells, heights, fits, pages, page_levels, sig_page, sig_h)
+    return _Plan(heights, fits, pages, page_levels, sig_page, sig_h)
 
 
 def _sig_line_height(fr: _Frame, text: str) -> float:
@@ -377,47 +386,46 @@ def _paint_page(painter: QPainter, doc: PrintDoc, fr: _Frame, plan: _Plan, p: in
     head_step = fr.fm_bold.lineSpacing()
     for i, lines in enumerate(fr.head_lines):
         block = fr.fm_bold.height() + (len(lines) - 1) * head_step
-        yy = top + (fr.table_head - block) / 2 + fr.fm_bold.ascent()
-        for piece, adv in lines:
-            painter.drawText(QPointF(xs[i] + (widths[i] - adv) / 2, yy), piece)
+        yy = top + (fr.table_head - block) / 2
+        for runs, adv in lines:
+            for g in runs:
+                painter.drawGlyphRun(QPointF(xs[i] + (widths[i] - adv) / 2, yy), g)
             yy += head_step
     painter.setFont(fr.body)
     kinds = [c.align if c.align in ("center", "right") else "left" for c in layout.columns]
     inner = [w - 2 * fr.hpad for w in widths]
     lefts = [x + fr.hpad for x in xs[:-1]]
-    ascent = fr.fm_body.ascent()
     line = fr.line
     step = fr.fm_body.lineSpacing()
     y = fr.body_top
     ys = [top, y]
-    draw = painter.drawText
+    glyphs = painter.drawGlyphRun
     tick = ticker.tick
     for r in range(start, end):
         h = plan.heights[r]
-        texts = plan.cells[r]
         fit = plan.fits[r]
         ih = h - 2 * fr.vpad
         ty = y + fr.vpad
-        base = ty + (ih - line) / 2 + ascent  # the baseline of a vertically centred line
+        top_one = ty + (ih - line) / 2  # the top of a vertically centred line
         clipped = h >= fr.body_height
         if clipped:
             painter.save()
             painter.setClipRect(QRectF(0, y, fr.width, h))
-        for text, f, left, room, kind in zip(texts, fit, lefts, inner, kinds):
-            if not text:
+        for f, left, room, kind in zip(fit, lefts, inner, kinds):
+            if not f:
                 continue
-            if type(f) is float:  # one line: draw at a point
-                if kind == "left":
-                    draw(QPointF(left, base), text)
-                else:
-                    draw(QPointF(left + (room - f) / (2 if kind == "center" else 1), base), text)
-            else:  # wrapped: its lines, centred as a block
-                yy = base - (len(f) - 1) * step / 2
-                for piece, adv in f:
-                    if piece:
-                        x = left if kind == "left" else left + (room - adv) / (2 if kind == "center" else 1)
-                        draw(QPointF(x, yy), piece)
-                    yy += step
+            if len(f) == 1:  # one line, centred vertically
+                runs, adv = f[0]
+                x = left if kind == "left" else left + (room - adv) / (2 if kind == "center" else 1)
+                for g in runs:
+                    glyphs(QPointF(x, top_one), g)
+                continue
+            yy = top_one - (len(f) - 1) * step / 2  # the lines as a block, centred
+            for runs, adv in f:
+                x = left if kind == "left" else left + (room - adv) / (2 if kind == "center" else 1)
+                for g in runs:
+                    glyphs(QPointF(x, yy), g)
+                yy += step
         if clipped:
             painter.restore()
         y += h

@@ -52,6 +52,11 @@ class MonthlyReport:
     held: dict[tuple[str, str], int]
     attention: list[tuple[str, str]] = field(default_factory=list)  # (text, level of what it names)
     meta: PageMeta | None = None
+    tally: dict[str, int] = field(default_factory=dict)  # 逾期未还 / 超三个月未清退 / 未结事件 / 逾期事项
+
+    def tally_line(self) -> str:
+        units = {"逾期未还": "件", "超过三个月未清退": "件", "未结失泄密事件": "起", "其他逾期事项": "项"}
+        return "；".join(f"{k} {self.tally.get(k, 0)} {u}" for k, u in units.items()) + "。"
 
     @property
     def level(self) -> str:
@@ -72,11 +77,13 @@ def gather(reg: Register, month: str) -> MonthlyReport:
         loans = out_now(s, as_of if past else None)
         late = [r for r in loans if r.overdue]
         three = late_three_months(s, as_of)
-        open_incidents = incidents.list_incidents(s, open_only=True)
+        # ORM rows: turn them into text while the session is open.
+        open_incidents = [(i.number, i.discovered_at, i.reported_at, i.result_at, i.carrier_id)
+                          for i in incidents.list_incidents(s, open_only=True)]
         due = [d for d in stats.deadlines(s, as_of) if d.overdue]
         meta = PageMeta(unit=unit, period=f"{start:%Y年%m月}（{start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}）",
                         printed_by=reg.actor, printed_at=now, checkpoint=checkpoint_text(*head(s)))
-        carrier_levels = extra.levels_of(s, [i.carrier_id for i in open_incidents if i.carrier_id])
+        carrier_levels = extra.levels_of(s, [i[4] for i in open_incidents if i[4]])
     report = MonthlyReport(unit, f"{start:%Y-%m}", as_of, figures, held, meta=meta)
     att = report.attention
     for r in late:
@@ -84,14 +91,15 @@ def gather(reg: Register, month: str) -> MonthlyReport:
                      f"{r.deadline:%Y-%m-%d %H:%M} 前归还（R12）"), r.level))
     for r in three:
         att.append((f"超过三个月未清退：{r.number}《{r.title}》，{r.holder}，{r.reason}（R31）", r.level))
-    for i in open_incidents:
-        state = "未书面报告" if i.reported_at is None else ("查处结果未报" if i.result_at is None else "未结案")
-        att.append((f"失泄密事件 {i.number}（{i.discovered_at:%Y-%m-%d} 发现）：{state}（R45）",
-                    carrier_levels.get(i.carrier_id, "")))
-    for d in due:
-        if d.kind in ("事件书面报告", "事件查处结果"):
-            continue  # named with the incident above
+    for number, found_at, reported_at, result_at, carrier_id in open_incidents:
+        state = "未书面报告" if reported_at is None else ("查处结果未报" if result_at is None else "未结案")
+        att.append((f"失泄密事件 {number}（{found_at:%Y-%m-%d} 发现）：{state}（R45）",
+                    carrier_levels.get(carrier_id, "")))
+    others = [d for d in due if d.kind not in ("事件书面报告", "事件查处结果")]  # incidents: above
+    for d in others:
         att.append((f"{d.kind}逾期：{d.subject}（{d.rule}）", ""))
+    report.tally = {"逾期未还": len(late), "超过三个月未清退": len(three),
+                    "未结失泄密事件": len(open_incidents), "其他逾期事项": len(others)}
     return report
 
 
@@ -179,6 +187,11 @@ def render_report(report: MonthlyReport, device: QPagedPaintDevice, *, page_setu
 
         heading("三、需要领导关注的事项")
         painter.setFont(body)
+        if report.attention:
+            painter.drawText(QRectF(3 * mm, y, width - 6 * mm, fm.height()),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             report.tally_line())
+            y += fm.height() + 1.5 * mm
         sign_h = 4 * (fm.height() * 2.2) + 12 * mm
         room = height - fm_small.height() - 4 * mm - sign_h - y
         items = [t for t, _ in report.attention] or ["无逾期未还、超期未清退、未结失泄密事件或逾期事项。"]

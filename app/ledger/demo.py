@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import FakeClock
 from app.crypto.canonical import canonical_json
+from app.errors import BadInput
 from app.ledger import checks, settings
 from app.ledger.accounts import require_role
 from app.ledger.archive import archive_in
@@ -55,7 +56,7 @@ from app.store.journaling import append_entries, row_dict
 from app.store.register import Register
 
 START = datetime(2023, 1, 3, 8, 0)
-PER_TRANSACTION = 2000  # carriers per reg.operation
+PER_TRANSACTION = 5000  # carriers per reg.operation (each commit waits for an fsync)
 UNITS = (("市委办公厅", "市委办发"), ("市政府办公室", "市政办发"), ("市保密局", "市保发"),
          ("市公安局", "市公发"), ("省国家安全厅", "省安厅发"), ("市委组织部", "市组发"),
          ("市财政局", "市财发"), ("省委办公厅", "省委办发"), ("市纪委监委", "市纪发"),
@@ -94,10 +95,11 @@ class _Item:
 class _Demo:
     """The simulation: what is in the room, who works here, what happens each day."""
 
-    def __init__(self, reg: Register, target: int, rng: random.Random, end: datetime,
-                 progress: Callable[[int, int], None] | None) -> None:
+    def __init__(self, reg: Register, target: int, rng: random.Random, start: datetime,
+                 end: datetime, progress: Callable[[int, int], None] | None) -> None:
         self.reg, self.target, self.rng, self.end, self.progress = reg, target, rng, end, progress
-        self.clock = FakeClock(START)
+        self.start = start
+        self.clock = FakeClock(start)
         self.summary = DemoSummary()
         self.items: dict[str, _Item] = {}
         self.stock: list[str] = []  # 在库, not touched today
@@ -114,6 +116,7 @@ class _Demo:
         self.s: Session | None = None
         self._op = None
         self.pinned: list[object] = []
+        self.first = True
         self.triggers: list[str] = []
 
     # -- transactions ---------------------------------------------------------------
@@ -139,8 +142,8 @@ class _Demo:
             for name in ("carriers_fts_ai", "carriers_fts_au"):
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
             return
-        for sql in self.triggers:
-            conn.exec_driver_sql(sql)
+        for sql in self.triggers:  # still there when the drop was rolled back
+            conn.exec_driver_sql(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
         conn.exec_driver_sql("INSERT INTO carriers_fts(carriers_fts) VALUES ('rebuild')")
         self.triggers = []
 
@@ -199,7 +202,7 @@ class _Demo:
 
     # -- people -------------------------------------------------------------------------
     def add_people(self) -> None:
-        s = self.act("登记人员", START)
+        s = self.act("登记人员", self.start)
         used: set[str] = set()
 
         def name() -> str:
@@ -254,8 +257,13 @@ class _Demo:
     def form(self, when: datetime) -> NewCarrier:
         unit, prefix = self.rng.choice(UNITS)
         level, kind = self.weighted(LEVEL_MIX), self.weighted(KIND_MIX)
+        first, self.first = self.first, False
+        if first:
+            kind = "笔记本"  # the first item: a notebook, so that there is one to hand over (R40)
         copies = 1 if self.rng.random() < 0.75 else self.rng.randint(2, 5)
         r = self.rng.random()
+        if kind == "笔记本" and r >= self.selfmade and not first:
+            kind = "资料"  # notebooks are produced here, and as rare as other such documents
         origin = "自制" if kind == "笔记本" or r < self.selfmade else "会议带回" if r > 0.96 else "收文"
         if kind == "笔记本":
             level, copies = ("内部" if level == "内部" else "秘密"), 1
@@ -272,6 +280,8 @@ class _Demo:
                         via=self.rng.choice(("机要交通", "专人送达", "机要交通")),
                         received_by=self.clerk,
                         media_id=f"SN{when:%y%m%d}{self.summary.carriers:07d}" if kind in ("光盘", "U盘/移动硬盘") else "")
+        if level != "内部" and self.rng.random() < 0.003:  # a period set as a date (some end this year)
+            nc.period = f"{when.year + self.rng.randint(0, 3)}-12-31"
         if origin == "自制":  # R04: printed with the leader's approval, exactly as many
             nc.approved_by, nc.approved_count = self.rng.choice(self.leaders), copies
             nc.issuer, nc.doc_no, nc.via = "本单位", f"办发〔{when.year}〕{seq}号", ""
@@ -305,6 +315,8 @@ class _Demo:
                               "定密", lambda s2, ns=numbers: self.classify(s2, ns))
 
     def schedule(self, when: datetime, action: str, fn: Callable[[Session], None]) -> None:
+        """Something to do later, on a working day (the office is closed at weekends)."""
+        when = datetime.combine(_workday(when.date()), when.time())
         self.at(when, lambda: fn(self.act(action, when)))
 
     def at(self, when: datetime, thunk: Callable[[], object]) -> None:
@@ -344,7 +356,7 @@ class _Demo:
         s = self.act("借出", out)
         if take_out:
             principal = item.level == "绝密"
-            due = datetime.combine(day + timedelta(days=self.rng.randint(1, 3)), time(17, 0))
+            due = datetime.combine(_workday(day + timedelta(days=self.rng.randint(1, 3))), time(17, 0))
             approver = self.principal if principal else self.rng.choice(self.leaders)
             lend_in(s, n, borrower=self.ids[who], approver=self.ids[approver], purpose="外出开会",
                     place="带出", due=due, principal_leader_approved=principal)
@@ -416,8 +428,10 @@ class _Demo:
     # -- once in the demo ------------------------------------------------------------------
     def handover(self, when: datetime) -> None:
         """R40: the keeper of the notebooks leaves; a colleague takes them over, item by item."""
+        if not self.notebooks:
+            return
         successor = next(n for n, d, c, lead in self.people
-                         if d == "信息中心" and not lead and n != self.keeper and c != "一般")
+                         if d == "信息中心" and not lead and n != self.keeper)
         s = self.act("交接", when)
         handover_in(s, outgoing=self.ids[self.keeper], incoming=self.ids[successor],
                     checked_numbers=list(self.notebooks),
@@ -439,9 +453,9 @@ class _Demo:
             course=f"{when:%Y年%m月%d日}上午清点机要室保密柜时发现缺失，最近一次借阅已按时归还",
             harm="文件为秘密级，如流出可能造成一定损害，正在评估", investigation="正在调查",
             remedies="封存相关保密柜，调阅借阅登记，逐一询问近期借阅人")
-        nxt = (when + timedelta(days=1)).replace(hour=9, minute=30)
+        nxt = datetime.combine(_workday(when.date() + timedelta(days=1)), time(9, 30))
         self.at(nxt, lambda: self.public(lambda: report(self.reg, number, at=nxt), nxt))
-        back = (when + timedelta(days=10)).replace(hour=10)
+        back = datetime.combine(_workday(when.date() + timedelta(days=10)), time(10, 0))
         self.at(back, lambda: self.public(lambda: found(self.reg, n, at=back, note="在会议室文件柜中找到"),
                                           back) or self.put(n))
 
@@ -449,11 +463,17 @@ class _Demo:
     def run(self) -> DemoSummary:
         self.add_people()
         self.fts_triggers(on=False)
-        days = [START.date() + timedelta(days=i) for i in range((self.end.date() - START.date()).days + 1)]
+        first = self.start.date()
+        days = [first + timedelta(days=i) for i in range((self.end.date() - first).days + 1)]
         days = [d for d in days if d.weekday() < 5]
-        per_day = self.target / len(days) / 1.01  # copies make up the rest
-        # Documents produced here need 定密 and dispatch, one by one: a few a week.
-        self.selfmade = min(0.08, 0.4 / per_day)
+        size = self.target / len(days)
+        # Loans, copies and documents produced here (定密, dispatch) go one by one
+        # through the ORM: a few a day, however large the register.
+        self.loan_rate = min(0.7, 0.1 + size * 0.4)
+        self.copy_rate = min(0.15, 0.02 + size * 0.03)
+        self.selfmade = min(0.08, 0.4 / size)
+        copies = min(0.3 * self.target, self.copy_rate * 1.33 * len(days))  # expected copies
+        per_day = (self.target - copies) / len(days)
         special = {days[len(days) // 2]: self.handover, days[-32]: self.incident}
         budget = 0.0
         for i, day in enumerate(days):
@@ -478,13 +498,13 @@ class _Demo:
         count = min(int(budget), self.target - self.summary.carriers)
         if count > 0:
             self.at(datetime.combine(day, time(8, 0)), lambda: self.receive_morning(day, count))
-        rate = min(1.2, 0.3 + budget * 0.4)  # loans do not grow with the register
+        rate = self.loan_rate
         loans = int(rate) + (self.rng.random() < rate - int(rate))
         for _ in range(loans):
             out = datetime.combine(day, time(self.rng.randint(9, 14), self.rng.choice((0, 15, 30, 45))))
             take_out = self.rng.random() < 0.08
             self.at(out, lambda o=out, t=take_out: self.lend(o, take_out=t))
-        if self.rng.random() < min(0.15, budget * 0.03 + 0.03):
+        if self.rng.random() < self.copy_rate and self.summary.carriers < self.target:
             when = datetime.combine(day, time(15, self.rng.randint(0, 50)))
             self.at(when, lambda w=when: self.copy(w))
         if keep:  # out now: the last two days' loans not back (R12)
@@ -506,6 +526,12 @@ class _Demo:
                     break
                 if when <= self.end:
                     thunk()
+
+
+def _workday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 # -- receipts in bulk ----------------------------------------------------------------------
@@ -610,7 +636,7 @@ def _insert_many(conn: Any, table: Any, rows: list[dict]) -> None:
     if not rows:
         return
     cols = list(table.c.keys())
-    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    procs = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
     data = [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, (r[c] for c in cols)))
             for r in rows]
     names = ", ".join('"' + c + '"' for c in cols)
@@ -635,14 +661,16 @@ def _add(rows: dict, next_id: dict, table: Any, entries: list[dict], action: str
 
 
 def build_demo(reg: Register, *, carriers: int, seed: int = 0, end: datetime | None = None,
+               start: datetime = START,
                progress: Callable[[int, int], None] | None = None) -> DemoSummary:
     """Fill a register (signed in as the clerk) with about `carriers` carriers and
-    their history from 2023-01-03 to `end` (default: the register's clock now)."""
+    their history from `start` (2023-01-03) to `end` (default: the register's clock
+    now); the same seed gives the same register."""
     require_role(reg, ROLE_CLERK)
     end = end or reg.clock.now()
-    if carriers < 1 or end < START + timedelta(days=200):
-        raise ValueError("demo needs at least one carrier and an end after mid-2023")
-    demo = _Demo(reg, carriers, random.Random(seed), end, progress)
+    if carriers < 1 or end < start + timedelta(days=200):
+        raise BadInput("演示数据至少需要 1 件载体，且时间跨度不少于 200 天。")
+    demo = _Demo(reg, carriers, random.Random(seed), start, end, progress)
     saved, reg.clock = reg.clock, demo.clock
     try:
         return demo.run()

@@ -97,7 +97,8 @@ class OutRow:
 
 # -- filters ------------------------------------------------------------------------
 
-def _terms(search: str | None) -> list[str]:
+def search_terms(search: str | None) -> list[str]:
+    """The words of a search box: split on spaces, full-width ones too."""
     return [t for t in (search or "").replace("\u3000", " ").split() if t]
 
 
@@ -116,7 +117,7 @@ def search_clause(search: str | None) -> ColumnElement[bool] | None:
     two-character name like 保密) fall back to LIKE, which the trigram
     tokenizer cannot serve.
     """
-    terms = _terms(search)
+    terms = search_terms(search)
     if not terms:
         return None
     clauses: list[ColumnElement[bool]] = []
@@ -228,12 +229,12 @@ def _carrier_where(s: Session, view: _View, *, search: str | None, level: str | 
 _LEVEL_ORDER = case({lv: i for i, lv in enumerate(LEVELS)}, value=Carrier.level, else_=-1)
 
 
-def _carrier_order(order_by: str, holder: Any) -> Any:
+def _carrier_order(order_by: str, holder_name: Any) -> Any:
     columns = {"number": Carrier.number, "title": Carrier.title, "kind": Carrier.kind,
                "doc_no": Carrier.doc_no, "issuer": Carrier.issuer, "level": _LEVEL_ORDER,
                "serial": Carrier.serial, "location": Carrier.location,
                "registered_at": Carrier.registered_at, "period_until": Carrier.period_until,
-               "id": Carrier.id, "holder": holder.name}
+               "id": Carrier.id, "holder": holder_name}
     if order_by not in columns and order_by != "state":
         raise BadInput(f"不能按「{order_by}」排序，可选：{'、'.join([*columns, 'state'])}。")
     return columns.get(order_by)
@@ -268,24 +269,38 @@ def page_of(s: Session, view: _View, *, offset: int = 0, limit: int | None = 100
             date_to: date | datetime | None = None,
             states: tuple[str, ...] | None = None) -> list[CarrierRow]:
     """`carriers_page` over a given view (see `view_at`)."""
-    holder_p = aliased(Person)
     where = _carrier_where(s, view, search=search, level=level, state=state, holder=holder,
                            date_from=date_from, date_to=date_to, states=states)
     state_col = view.state.label("state")
-    key = _carrier_order(order_by, holder_p) if order_by != "state" else state_col
-    q = (select(Carrier.id, Carrier.number, Carrier.kind, Carrier.title, Carrier.doc_no,
-                Carrier.issuer, Carrier.level, Carrier.serial, Carrier.period, state_col,
-                view.holder_id.label("holder_id"), holder_p.name, holder_p.dept,
-                Carrier.location, Carrier.registered_at)
-         .outerjoin(holder_p, holder_p.id == view.holder_id)
-         .where(*where)
+    name, dept, joins = _holder_names(view)
+    key = _carrier_order(order_by, name) if order_by != "state" else state_col
+    q = select(Carrier.id, Carrier.number, Carrier.kind, Carrier.title, Carrier.doc_no,
+               Carrier.issuer, Carrier.level, Carrier.serial, Carrier.period, state_col,
+               view.holder_id.label("holder_id"), name, dept, Carrier.location,
+               Carrier.registered_at)
+    for alias, on in joins:
+        q = q.outerjoin(alias, on)
+    q = (q.where(*where)
          .order_by(key.desc() if descending else key.asc(),
                    Carrier.id.desc() if descending else Carrier.id.asc())
          .offset(max(0, offset)))
     if limit is not None:
         q = q.limit(max(0, limit))
+    # Core rows, not ORM ones: a whole clear-out list is 100k rows.
     return [CarrierRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "", r[10],
-                       r[11] or "", r[12] or "", r[13], r[14]) for r in s.execute(q)]
+                       r[11] or "", r[12] or "", r[13], r[14]) for r in s.connection().execute(q)]
+
+
+def _holder_names(view: _View) -> tuple[Any, Any, list]:
+    """The holder's name and department, joined by primary key when the view is now."""
+    if view.state is not Carrier.state:  # as of a past moment: the holder is computed
+        holder = aliased(Person)
+        return holder.name, holder.dept, [(holder, holder.id == view.holder_id)]
+    borrower, keeper = aliased(Person), aliased(Person)
+    out, kept = Carrier.state.in_(OUT_STATES), Carrier.state.in_(KEPT_STATES)
+    return (case((out, borrower.name), (kept, keeper.name)),
+            case((out, borrower.dept), (kept, keeper.dept)),
+            [(borrower, borrower.id == Carrier.holder_id), (keeper, keeper.id == Carrier.custodian_id)])
 
 
 def count_carriers(s: Session, *, search: str | None = None, level: str | None = None,
@@ -321,9 +336,12 @@ def out_now(s: Session, as_of: datetime | None = None) -> list[OutRow]:
     """What is out (借出, 外出携带) and with whom, oldest first (R12, R13).
 
     At `as_of` in the past: loans that had happened by then and were not yet
-    back, of carriers whose state then was out.
+    back, of carriers whose state then was out.  At `as_of` now or later: what
+    is out now, judged overdue or not at that time.
     """
     now = now_of(s, as_of)
+    if as_of is not None and as_of >= now_of(s):
+        as_of = None  # nothing has happened after now: the stored state is the answer
     borrower, approver = aliased(Person), aliased(Person)
     cols = (Carrier.id, Carrier.number, Carrier.title, Carrier.level, Movement.id,
             Movement.person_id, borrower.name, borrower.dept, approver.name,

@@ -93,6 +93,9 @@ class Carrier(Base):
         Index("ix_carriers_holder", "holder_id"),
         Index("ix_carriers_registered", "registered_at"),
         Index("ix_carriers_custodian", "custodian_id"),
+        Index("ix_carriers_parent", "parent_id"),  # copies of a carrier (R22)
+        Index("ix_carriers_classified", "classified"),  # 定密 pending (R05), few rows
+        Index("ix_carriers_period_until", "period_until"),  # periods ending this year
     )
 
 

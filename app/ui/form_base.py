@@ -1,6 +1,7 @@
 """The base of every movement form: its input can become a draft (R53).
 
-A form names its fields once (`self.fields`); from that it can tell whether
+A form names its fields once (`self.fields`); a field that is not a plain
+input widget offers `draft_value()` and `restore_value(value)`.  From that it can tell whether
 anything was typed (`is_dirty`), hand its input over as a dict (`draft_data`)
 and take it back (`restore_draft`).  Password fields are never drafted.
 Forms are non-modal windows: a lock hides them with their input intact, and a
@@ -14,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDoubleSpinBox, QLineEdit,
-                               QPlainTextEdit, QSpinBox, QTextEdit, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDoubleSpinBox,
+                               QLineEdit, QPlainTextEdit, QSpinBox, QTextEdit, QWidget)
 
 from app.store.register import Register
 
@@ -28,6 +29,9 @@ def register_form(cls: type["LedgerForm"]) -> type["LedgerForm"]:
 
 
 def field_value(widget: QWidget) -> Any:
+    # A compound field (a list of numbers, a table of ticks) keeps its own draft value.
+    if hasattr(widget, "draft_value"):
+        return widget.draft_value()
     if isinstance(widget, QLineEdit):
         return widget.text()
     if isinstance(widget, (QPlainTextEdit, QTextEdit)):
@@ -44,7 +48,9 @@ def field_value(widget: QWidget) -> Any:
 
 
 def set_field_value(widget: QWidget, value: Any) -> None:
-    if isinstance(widget, QLineEdit):
+    if hasattr(widget, "restore_value"):
+        widget.restore_value(value)
+    elif isinstance(widget, QLineEdit):
         widget.setText(str(value))
     elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
         widget.setPlainText(str(value))
@@ -66,13 +72,14 @@ def _is_secret(widget: QWidget) -> bool:
     return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
 
 
-class LedgerForm(QWidget):
-    """A movement form: a top-level, non-modal window over the main window."""
+class LedgerForm(QDialog):
+    """A movement form: a non-modal dialog over the main window (shown, never exec()'d:
+    hiding a dialog ends its exec() loop, and the lock screen hides every window)."""
 
     form_name = "表单"
 
     def __init__(self, reg: Register, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        super().__init__(parent)
         self.reg = reg
         self.fields: dict[str, QWidget] = {}
         self._initial: dict[str, Any] = {}

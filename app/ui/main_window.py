@@ -10,21 +10,22 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QPushButton, QSizePolicy, QStackedWidget,
-                               QToolBar,
+                               QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
+                               QStackedWidget, QToolBar,
                                QToolButton, QVBoxLayout, QWidget)
 
 from app.clock import Clock
 from app.ledger import session
 from app.store.register import Register
-from app.ui import prefs, shutdown
+from app.ui import actions, operations, prefs, shutdown
 from app.ui.drafts_dialog import DraftsDialog
 from app.ui.form_base import open_forms
-from app.ui.ledger_page import LedgerPage
+from app.ui.detail_pane import DetailPane
+from app.ui.io_dialogs import install_io_actions
+from app.ui.ledger_page import LedgerPage, build_page
 from app.ui.ledgers import Ledger, read_only, visible_ledgers
 from app.ui.password_change import ChangePasswordDialog
 from app.ui.session_control import SessionController
-from app.ui.sources import source_for
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +63,16 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
         right_layout.addLayout(self.banners)
-        right_layout.addWidget(self.stack, 1)
+        # The selected carrier's fields and history beside the table (hidden until one is chosen).
+        self.detail = DetailPane(reg)
+        self.detail.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        right_layout.addWidget(self.splitter, 1)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +82,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        self.io_actions = install_io_actions(self)  # 打印与导出 menu (none for the administrator)
+        self.form_actions = actions.install(self)  # the 登记 menu and shortcuts (clerk only)
+        operations.hub().changed.connect(self.apply_changes)
         self._build_status_bar()
         self._show_sign_in_banners()
         self._restore_settings()
@@ -179,7 +192,9 @@ class MainWindow(QMainWindow):
         ledger = self.ledgers[row]
         page = self.pages.get(ledger.key)
         if page is None:
-            page = LedgerPage(ledger, source_for(ledger, self.reg), read_only=self.read_only)
+            page = build_page(ledger, self.reg, read_only=self.read_only)
+            page.carrier_selected.connect(self.detail.follow)
+            page.carrier_activated.connect(self.detail.open_carrier)
             self.pages[ledger.key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
@@ -193,6 +208,17 @@ class MainWindow(QMainWindow):
         row = [ledger.key for ledger in self.ledgers].index(key)
         self.navigation.setCurrentRow(row)
         return self.pages[key]
+
+    def apply_changes(self, changes: operations.Changes) -> None:
+        """A form saved: the pages built so far that show what changed read again."""
+        if self._signed_out:
+            return
+        for key, page in self.pages.items():
+            if changes.touches(key):
+                refresh = getattr(page, "refresh", None) or getattr(page.model, "refresh", None)
+                (refresh or page.model.reload)()
+        if changes.summary:
+            self.statusBar().showMessage(changes.summary, 8000)
 
     def _focus_search(self) -> None:
         page = self.current_page()

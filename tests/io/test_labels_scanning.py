@@ -121,3 +121,12 @@ def test_diff_prints_with_signature_and_checkpoint(filled, tmp_path: Path) -> No
     assert "清查扫描差异表" in text and "清查人（签字）" in text and "日志检查点" in text
     assert r.rows == len(d.rows()) and r.level == "绝密"
     assert nospace("登记簿中无此编号") in flat(out)
+
+
+def test_labels_for_a_period(filled) -> None:
+    from datetime import date
+
+    from app.io.labels import labels_where
+    got = labels_where(filled.reg, registered_from=date(2026, 11, 1), registered_to=date(2026, 11, 30))
+    assert [lb.number for lb in got] == [filled.numbers["november"], filled.numbers["copy1"],
+                                        filled.numbers["copy2"]]

@@ -54,3 +54,19 @@ def test_a_month_not_yet_begun(filled, tmp_path: Path) -> None:
         print_report(filled.reg, "2027-01", tmp_path / "x.pdf")
     with pytest.raises(BadInput, match="月份"):
         print_report(filled.reg, "2026-13", tmp_path / "x.pdf")
+
+
+def test_open_incidents_are_named_for_the_leader(filled) -> None:
+    from app.ledger.incidents import open_incident
+    open_incident(filled.reg, discovered_at=datetime(2026, 11, 19, 16, 0), carrier=filled.numbers["top"],
+                  how_found="清点时发现", responsible="赵六", course="不详", harm="待评估", remedies="查找")
+    r = gather(filled.reg, "2026-11")
+    [(text, level)] = r.attention
+    assert text.startswith("失泄密事件 SJ-2026-") and "未书面报告（R45）" in text
+    assert level == "绝密" and r.level == "绝密"
+
+
+def test_tally_of_what_needs_attention(filled) -> None:
+    filled.clock.set(datetime(2026, 11, 23, 9, 0))
+    r = gather(filled.reg, "2026-11")
+    assert r.tally_line() == "逾期未还 1 件；超过三个月未清退 0 件；未结失泄密事件 0 起；其他逾期事项 0 项。"

@@ -1,0 +1,94 @@
+"""打印 and 打印预览: Qt's print dialogs driving the io layer's painters onto a QPrinter.
+
+The io layer lays pages out with QPainter on any QPagedPaintDevice
+(`app.io.printing.render`, `labels.render_labels`, `report.render_report`); a
+QPrinter is one.  Here a "painter" is any `paint(printer)` callable: the
+preview dialog calls it whenever it needs the pages (on opening, and again
+when the clerk changes the page setup), the print dialog once.
+
+The page layout (A4, landscape for ledgers, the margins of the paper forms)
+is set on the printer before the dialog opens, and the io layer is told not
+to set it again (`page_setup=False`), so what the clerk changes in the dialog
+is what gets printed.
+
+Hazard: painting runs on the GUI thread (a QPrinter is not thread-safe);
+10,000 rows take about three seconds.  The rows themselves are read
+beforehand, off the GUI thread (app/ui/io_dialogs.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from app.errors import BaomiError
+from app.io.printing import setup_page
+
+Paint = Callable[[QPrinter], object]
+
+
+def new_printer(*, landscape: bool = True, title: str = "") -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title or "保密台账")
+    printer.setCreator("baomi 保密台账")
+    setup_page(printer, landscape=landscape)
+    return printer
+
+
+def pdf_printer(path: Path | str, *, landscape: bool = True, title: str = "") -> QPrinter:
+    """A printer that writes a PDF file (tests, and 另存为 PDF from the print dialog)."""
+    printer = new_printer(landscape=landscape, title=title)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def guarded(parent: QWidget | None, paint: Paint) -> Callable[[QPrinter], None]:
+    """Run a painter with a busy cursor; a refusal of the io layer becomes a message."""
+    def run(printer: QPrinter) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            paint(printer)
+        except BaomiError as e:
+            QGuiApplication.restoreOverrideCursor()
+            QMessageBox.warning(parent, "打印", e.message)
+            return
+        QGuiApplication.restoreOverrideCursor()
+    return run
+
+
+def open_preview(parent: QWidget | None, paint: Paint, *, landscape: bool = True,
+                 title: str = "打印预览") -> QPrintPreviewDialog:
+    """A non-blocking print preview; its 打印 button prints what it shows."""
+    printer = new_printer(landscape=landscape, title=title)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.paintRequested.connect(guarded(parent, paint))
+    dialog.resize(1000, 760)
+    dialog.printer_ref = printer  # keep the printer alive as long as the dialog
+    dialog.open()
+    return dialog
+
+
+def open_print(parent: QWidget | None, paint: Paint, *, landscape: bool = True,
+               title: str = "打印") -> QPrintDialog:
+    """The system print dialog; on 打印 the pages are painted onto the chosen printer."""
+    printer = new_printer(landscape=landscape, title=title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.printer_ref = printer
+    run = guarded(parent, paint)
+
+    def accepted(result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            run(printer)
+
+    dialog.finished.connect(accepted)
+    dialog.open()
+    return dialog
