@@ -43,15 +43,22 @@ def current_values(obj: Base) -> dict[str, Any]:
 
 
 def changed_before(obj: Base) -> dict[str, Any]:
-    """Old values of the columns this flush changes."""
+    """Old values of the columns this flush changes.
+
+    Only attributes in `committed_state` (set since the row was loaded) can have
+    history, so only those are looked at rather than every column of the row.
+    """
     state = inspect(obj)
+    columns = state.mapper.column_attrs
     before: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        hist = state.attrs[attr.key].history
+    for key in list(state.committed_state):
+        if key not in columns:
+            continue
+        hist = state.attrs[key].history
         if hist.has_changes() and hist.deleted:
-            before[attr.key] = hist.deleted[0]
+            before[key] = hist.deleted[0]
         elif hist.has_changes():
-            before[attr.key] = None
+            before[key] = None
     return before
 
 
@@ -60,10 +67,15 @@ def object_id(obj: Base) -> str:
     return "/".join(str(v) for v in pk)
 
 
+# Built once: constructing a statement costs more than SQLite takes to answer it
+# (about 0.1 ms of the 0.15 ms a head lookup took), and every write does both.
+_HEAD_QUERY = select(_JOURNAL.c.seq, _JOURNAL.c.hash).order_by(_JOURNAL.c.seq.desc()).limit(1)
+_INSERT_ROWS = insert(_JOURNAL)
+
+
 def head(session_or_conn: Any) -> tuple[int, str]:
     """(sequence, hash) of the last entry, (0, GENESIS) when the journal is empty."""
-    row = session_or_conn.execute(
-        select(_JOURNAL.c.seq, _JOURNAL.c.hash).order_by(_JOURNAL.c.seq.desc()).limit(1)).first()
+    row = session_or_conn.execute(_HEAD_QUERY).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -87,7 +99,7 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
                      "action": e["action"], "obj_type": e["obj_type"], "obj_id": body_obj["obj_id"],
                      "body": body.decode("utf-8"), "prev_hash": prev, "hash": h})
         prev = h
-    conn.execute(insert(_JOURNAL), rows)
+    conn.execute(_INSERT_ROWS, rows)
     session.info[_HEAD] = (seq, prev)
 
 

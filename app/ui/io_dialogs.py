@@ -128,11 +128,20 @@ def error_text(error: BaseException) -> str:
     return error.message if isinstance(error, BaomiError) else f"{type(error).__name__}：{error}"
 
 
+def tell(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+    """A message that does not block (a job's end must never wait on a click)."""
+    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title,
+                      text, QMessageBox.StandardButton.Ok, parent if parent is None or isValid(parent)
+                      else None)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def _report_failure(parent: QWidget | None, title: str, error: BaseException) -> None:
-    if isinstance(error, Cancelled):
-        QMessageBox.information(parent, title, error.message)
-    else:
-        QMessageBox.warning(parent, title, error_text(error))
+    """A refusal or a failure is said; a cancelled job was the clerk's wish: nothing to say."""
+    if not isinstance(error, Cancelled):
+        tell(parent, title, error_text(error), warning=True)
 
 
 def run_job(parent: QWidget | None, title: str, label: str, work: Work,
@@ -340,10 +349,10 @@ def start_export(parent: QWidget | None, reg: Register, quarter: str, path: Path
             on_done(result)
             return
         counts = "、".join(f"{k} {v}" for k, v in result.counts.items())
-        QMessageBox.information(parent, "导出季度清查表",
-                                f"已导出 {result.quarter} 清查表：{result.path}\n{counts}。\n"
-                                f"此工作簿含{result.level}信息，须按{result.level}载体管理。"
-                                f"\n日志检查点：{result.checkpoint}")
+        tell(parent, "导出季度清查表",
+             f"已导出 {result.quarter} 清查表：{result.path}\n{counts}。\n"
+             f"此工作簿含{result.level}信息，须按{result.level}载体管理。"
+             f"\n日志检查点：{result.checkpoint}")
 
     return run_job(parent, "导出季度清查表", f"正在导出 {quarter} 清查表…",
                    lambda progress, cancel: export_xlsx.export_quarter(
@@ -773,7 +782,7 @@ class ImportDialog(QDialog):
         try:
             self.report_path = save_report(path, self.plan, self.report_text())
         except BaomiError as e:
-            QMessageBox.warning(self, self.tr("保存导入报告"), e.message)
+            tell(self, self.tr("保存导入报告"), e.message, warning=True)
             return None
         return self.report_path
 

@@ -55,7 +55,10 @@ def guarded(parent: QWidget | None, paint: Paint) -> Callable[[QPrinter], None]:
             paint(printer)
         except BaomiError as e:
             QGuiApplication.restoreOverrideCursor()
-            QMessageBox.warning(parent, "打印", e.message)
+            box = QMessageBox(QMessageBox.Icon.Warning, "打印", e.message,
+                              QMessageBox.StandardButton.Ok, parent)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # never blocks: the preview is painting
             return
         QGuiApplication.restoreOverrideCursor()
     return run

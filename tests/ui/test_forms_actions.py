@@ -68,6 +68,9 @@ def test_a_leader_gets_no_write_action(qtbot, register_path, clock, admin_reg) -
     accounts.change_password(reg, "Chushi#2026ab", "Xinde#2026abc")
     window = open_main_window(reg, clock=clock, tick_ms=3_600_000)
     window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     assert window.form_actions is None
     assert "登记(&R)" not in menu_texts(window)
     bar = window.findChild(QToolBar, "mainToolBar")
