@@ -54,8 +54,11 @@ def main() -> int:
         reg.close()
         con.close()
     assert got["p"] == got["r"], f"verify and the raw chain disagree: {got}"
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     emit(figure("10", f"journal verify of {got['p'][0]:,} entries", a, b, 2.0,
-                note=f"register of {args.carriers:,} carriers"))
+                note=f"register of {args.carriers:,} carriers; peak RSS of the verifying process "
+                     f"{peak:.0f} MiB"))
     return 0
 
 

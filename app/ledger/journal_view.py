@@ -49,7 +49,11 @@ _FIELD_LABELS = {**CARRIER_LABELS, "kind": "事项", "closed_by_id": "结清记�
                  "last_login_at": "上次登录", "value": "值", "reported_at": "书面报告时间",
                  "result_at": "查处结果时间", "result": "查处结果", "closed": "已结案",
                  "declassify_until": "脱密期至", "used": "已使用", "reason": "原因",
-                 "event_time": "发生时间", "username": "用户名", "minutes": "分钟"}
+                 "event_time": "发生时间", "username": "用户名", "minutes": "分钟",
+                 "password_hash": "口令", "password_history": "口令历史",
+                 "password_changed_at": "口令修改时间", "display_name": "姓名",
+                 "failed_count": "失败次数", "person_id": "人员", "approver_id": "批准人",
+                 "notices_seen_seq": "已读提示"}
 
 
 @dataclass(frozen=True)
@@ -262,4 +266,4 @@ class _Names:
         parts = [f"{_FIELD_LABELS.get(k, k)} {self._value(k, v)}" for k, v in sorted(after.items())
                  if k != "account" and not any(w in k for w in _SECRET_WORDS)
                  and not isinstance(v, (dict, list))]
-        return "；".join(parts) if parts else "新建"
+        return "；".join(parts) if parts else "—"

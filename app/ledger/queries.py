@@ -1,6 +1,9 @@
-"""The questions the clerk asks every day: lists of carriers and movements, what is out.
+"""The questions the clerk asks every day: the carrier list, what is out and with whom,
+what is overdue (R12) or three months late (R31), what one person holds.
 
-Every function takes a read session (`with reading(reg) as s:`) and returns
+The paper ledgers (movements) and one carrier's history are in
+app/ledger/history.py; monthly figures, the clear-out list and deadlines in
+app/ledger/stats.py.  Every function takes a read session (`with reading(reg) as s:`) and returns
 small frozen dataclasses that stay usable after the session closes, for the
 UI's lazy table models and for the CLI.  `now` defaults to the register's
 clock (the session carries it).  All of them stay fast on 100k+ carriers:
@@ -175,7 +178,7 @@ def _borrower_at(as_of: datetime) -> Any:
 
 
 @dataclass(frozen=True)
-class _View:
+class View:
     """The state and holder columns: stored ones, or their values at `as_of`."""
 
     state: Any
@@ -183,24 +186,24 @@ class _View:
     where: list
 
 
-def view_at(as_of: datetime | None, *, by_registration: bool = True) -> _View:
+def view_at(as_of: datetime | None, *, by_registration: bool = True) -> View:
     """The columns now, or at `as_of`: then carriers registered later are left
     out, unless `by_registration` is False (only what had happened counts)."""
     if as_of is None:
         state = Carrier.state
         holder = case((Carrier.state.in_(OUT_STATES), Carrier.holder_id),
                       (Carrier.state.in_(KEPT_STATES), Carrier.custodian_id), else_=None)
-        return _View(state, holder, [])
+        return View(state, holder, [])
     state = state_at(as_of)
     holder = case((state.in_(OUT_STATES), _borrower_at(as_of)),
                   (state.in_(KEPT_STATES), Carrier.custodian_id), else_=None)
     where = [state.is_not(None)]
     if by_registration:
         where.append(Carrier.registered_at <= as_of)
-    return _View(state, holder, where)
+    return View(state, holder, where)
 
 
-def _carrier_where(s: Session, view: _View, *, search: str | None, level: str | None,
+def _carrier_where(s: Session, view: View, *, search: str | None, level: str | None,
                    state: str | None, holder: str | int | None, date_from: Any,
                    date_to: Any, states: tuple[str, ...] | None = None) -> list:
     _check_choice(level, LEVELS, "密级")
@@ -262,7 +265,7 @@ def carriers_page(s: Session, *, offset: int = 0, limit: int | None = 100,
                    holder=holder, date_from=date_from, date_to=date_to, states=states)
 
 
-def page_of(s: Session, view: _View, *, offset: int = 0, limit: int | None = 100,
+def page_of(s: Session, view: View, *, offset: int = 0, limit: int | None = 100,
             order_by: str = "number", descending: bool = False, search: str | None = None,
             level: str | None = None, state: str | None = None,
             holder: str | int | None = None, date_from: date | datetime | None = None,
@@ -291,7 +294,7 @@ def page_of(s: Session, view: _View, *, offset: int = 0, limit: int | None = 100
                        r[11] or "", r[12] or "", r[13], r[14]) for r in s.connection().execute(q)]
 
 
-def _holder_names(view: _View) -> tuple[Any, Any, list]:
+def _holder_names(view: View) -> tuple[Any, Any, list]:
     """The holder's name and department, joined by primary key when the view is now."""
     if view.state is not Carrier.state:  # as of a past moment: the holder is computed
         holder = aliased(Person)

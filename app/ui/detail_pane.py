@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTextBrowser,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
+                               QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from app.errors import BaomiError
 from app.ledger import history as hist
@@ -24,6 +24,7 @@ from app.ledger import queries
 from app.store.register import Register
 from app.ui import style, worker
 
+PANE_WIDTH = 420  # beside the table when it first opens; the clerk can drag the splitter
 LATE_ENTRY = timedelta(minutes=10)  # entered this much after it happened: shown as 补登记
 FLAG = "#c25400"
 MUTED = "#777777"
@@ -43,8 +44,8 @@ def fields_html(c: hist.CarrierDetail) -> str:
     """The carrier's fields, the empty ones left out."""
     level = c.level + (f"（曾定 {c.highest_level}）" if c.highest_level and c.highest_level != c.level else "")
     period = c.period + (f"（至 {c.period_until:%Y-%m-%d}）" if c.period_until else "")
-    serial = "　".join(p for p in (c.serial and f"份号 {c.serial}",
-                                   c.copies_total > 1 and f"共 {c.copies_total} 份") if p)
+    serial = "　".join(p for p in (c.serial, c.copies_total > 1 and "共" not in c.serial
+                                   and f"共 {c.copies_total} 份") if p)
     origin = c.origin + (f"，原件 {c.parent}" if c.parent else "")
     approved = ""
     if c.approved_by:
@@ -86,7 +87,7 @@ def movements_html(h: hist.History) -> str:
             f'<tr><td valign="top" style="color:#555; white-space:nowrap;">{_t(m.occurred_at)}</td>'
             f'<td valign="top" style="color:{style.ACCENT};">●</td>'
             f'<td valign="top"><b>{escape(m.kind)}</b>'
-            f'<span style="color:{MUTED};">　{escape(m.account)} 登记　→ {escape(m.state_after)}</span>')
+            f'<span style="color:{MUTED};">　{escape(m.account)} 登记　状态 → {escape(m.state_after)}</span>')
         what = _what(m)
         if what:
             out.append(f'<br>{escape(what)}')
@@ -125,6 +126,8 @@ class DetailPane(QFrame):
     def __init__(self, reg: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
+        self.setStyleSheet("QFrame#detailPane { background: #fbfbfa; border-left: 1px solid #d6d6d2; }"
+                           " QLabel#detailTitle { font-size: 12pt; font-weight: bold; color: #222; }")
         self.reg = reg
         self.number = ""
         self.history: hist.History | None = None
@@ -220,15 +223,24 @@ class DetailPane(QFrame):
     def follow(self, number: str) -> None:
         """The selection moved to a row naming `number` (or to none)."""
         if number and not self._dismissed:
-            self.show()
+            self._appear()
             self.show_carrier(number)
 
     def open_carrier(self, number: str) -> None:
         """A row was activated (Enter, double click, a 今日 line): show it whatever."""
         if number:
             self._dismissed = False
-            self.show()
+            self._appear()
             self.show_carrier(number)
+
+    def _appear(self) -> None:
+        if self.isVisible():
+            return
+        self.show()
+        splitter = self.parentWidget()
+        if isinstance(splitter, QSplitter) and splitter.count() == 2:
+            total = sum(splitter.sizes()) or splitter.width()
+            splitter.setSizes([max(total - PANE_WIDTH, 300), PANE_WIDTH])
 
     def refresh(self) -> None:
         if self.number:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -34,9 +34,16 @@ from app.io.ledger_layouts import Column, Layout
 from app.ledger import checks
 from app.models.accounts import ROLE_ADMIN, ROLE_CLERK
 from app.store.register import Register
-from app.ui import worker
+from app.ui import style, worker
 from app.ui.print_preview import open_preview, open_print
 
+# The look of these dialogs' own parts (the app's style sheet lives in app/ui/style.py).
+DIALOG_STYLE = f"""
+QPushButton#primaryButton {{ background: {style.ACCENT}; color: white; border: none;
+    border-radius: 3px; padding: 5px 14px; font-weight: bold; }}
+QPushButton#primaryButton:disabled {{ background: #d8d8d4; color: #888888; }}
+QLabel#stepTitle {{ font-weight: bold; color: #333333; padding-top: 6px; }}
+"""
 PRINT_ROWS_LIMIT = 50_000  # a printout of a screen list (今日, 日志) beyond this asks first
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
@@ -50,7 +57,7 @@ class Job(QObject):
     finished = Signal(object)  # the job's result
     failed = Signal(object)  # the exception (Cancelled when the clerk cancelled)
 
-    _running: set["Job"] = set()  # referenced until done: the worker still reports to it
+    _running: ClassVar[set[Job]] = set()  # referenced until done: the worker still reports to it
 
     def __init__(self, parent: QWidget | None, title: str, label: str, work: Work, *,
                  dialog: bool = True) -> None:
@@ -76,7 +83,7 @@ class Job(QObject):
     def cancelled(self) -> bool:
         return isinstance(self.error, Cancelled)
 
-    def start(self) -> "Job":
+    def start(self) -> Job:
         Job._running.add(self)
         cancel = self._cancel
 
@@ -248,7 +255,9 @@ def print_labels(parent: QWidget | None, reg: Register, numbers: list[str], *,
         sheet = LABEL_SHEETS[choice]
 
     def opened(items: list[labels.Label]) -> None:
-        paint = lambda printer: labels.render_labels(items, printer, sheet=sheet)  # noqa: E731
+        def paint(printer: Any) -> int:
+            return labels.render_labels(items, printer, sheet=sheet)
+
         parent.print_dialog = open_preview(parent, paint, landscape=False,
                                            title=f"打印标签（{len(items)} 张）")
 
@@ -297,7 +306,9 @@ def monthly_report(parent: QWidget | None, reg: Register, *, month: str | None =
         month = dialog.value()
 
     def opened(rep: report.MonthlyReport) -> None:
-        paint = lambda printer: report.render_report(rep, printer, page_setup=False)  # noqa: E731
+        def paint(printer: Any) -> int:
+            return report.render_report(rep, printer, page_setup=False)
+
         parent.print_dialog = open_preview(parent, paint, landscape=False,
                                            title=f"涉密载体管理月报 {rep.month}")
 
@@ -386,10 +397,12 @@ class CheckImportDialog(QDialog):
         self.path = Path(path)
         self.data: import_check.CheckImport | None = None
         self.setWindowTitle(self.tr("导入清查结果"))
+        self.setStyleSheet(DIALOG_STYLE)
         self.resize(640, 420)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.record_button = QPushButton(self.tr("登记清查结果"))
+        self.record_button.setObjectName("primaryButton")
         self.record_button.setEnabled(False)
         self.record_button.clicked.connect(self.record)
         close = QPushButton(self.tr("关闭"))
@@ -499,6 +512,7 @@ class ImportDialog(QDialog):
         self.report_path: Path | None = None
         self.job: Job | None = None
         self.setWindowTitle(self.tr("导入旧台账"))
+        self.setStyleSheet(DIALOG_STYLE)
         self.resize(960, 720)
 
         self.path_edit = QLineEdit()

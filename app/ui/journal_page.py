@@ -20,6 +20,7 @@ from app.io.jobs import Cancelled
 from app.ledger import verify
 from app.store.register import Register
 from app.ui import worker
+from app.ui.io_dialogs import DIALOG_STYLE
 from app.ui.ledger_page import LedgerPage
 from app.ui.ledgers import Ledger
 from app.ui.sources import journal_source
@@ -45,9 +46,11 @@ class JournalPage(LedgerPage):
         self.checkpoint_box = QLineEdit()
         self.checkpoint_box.setPlaceholderText(self.tr("检查点（可选），如 1234:0a1b2c3d4e5f"))
         self.checkpoint_box.setToolTip(self.tr("已签字的打印页脚注中的日志检查点；填写后核验日志是否仍经过该检查点"))
-        self.checkpoint_box.setMaximumWidth(300)
+        self.checkpoint_box.setMinimumWidth(280)
+        self.checkpoint_box.setMaximumWidth(320)
         self.verify_button = QPushButton(self.tr("核验日志"))
         self.verify_button.setObjectName("primaryButton")
+        self.verify_button.setStyleSheet(DIALOG_STYLE)
         self.verify_button.setToolTip(self.tr("重算哈希链并与各台账逐条比对，发现绕过程序的改动（R54）"))
         self.verify_button.clicked.connect(self.start_verify)
         self.result_label = QLabel()

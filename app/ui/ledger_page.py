@@ -138,6 +138,7 @@ class LedgerPage(QWidget):
         header.setStretchLastSection(True)
         header.setDefaultSectionSize(110)
         header.setHighlightSections(False)
+        header.setResizeContentsPrecision(40)  # fitting columns looks at 40 rows, not 1000
         self.table.activated.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select_timer.start())
         self._select_timer = QTimer(self)
@@ -162,6 +163,7 @@ class LedgerPage(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         self._configure_filters()
+        self._fit_columns()  # to the headers until rows arrive
         self._rows_changed()
 
     # -- what the source offers ---------------------------------------------------------
@@ -241,6 +243,7 @@ class LedgerPage(QWidget):
             self._fitted = False
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.model.set_source(self.views[i][1])
+            self._fit_columns()  # to the headers until rows arrive
             self._configure_filters()
             self._apply_filters()
 
@@ -266,9 +269,9 @@ class LedgerPage(QWidget):
         for col, name in enumerate(headers):
             width = self.table.columnWidth(col)
             if name in ("标题", "摘要", "名称"):
-                self.table.setColumnWidth(col, min(max(width, 260), 420))
+                self.table.setColumnWidth(col, min(max(width, 230), 380))
             else:
-                self.table.setColumnWidth(col, min(max(width + 16, 72), 240))
+                self.table.setColumnWidth(col, min(max(width + 12, 64), 240))
 
     def _rows_changed(self, *_args: Any) -> None:
         rows = self.model.rowCount()

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
             if changes.touches(key):
                 refresh = getattr(page, "refresh", None) or getattr(page.model, "refresh", None)
                 (refresh or page.model.reload)()
+        self.detail.refresh()  # the carrier shown may be the one that moved
         if changes.summary:
             self.statusBar().showMessage(changes.summary, 8000)
 

@@ -35,7 +35,7 @@ def test_newest_first_with_one_line_each(clerk_reg, lent):
     created = [r for r in rows if r.obj_type == "carriers" and r.action == "收文"]
     assert created and {r.object for r in created} == {f"载体 {lent}"}
     assert "登记《关于加强保密工作的意见》，秘密" in created[-1].summary  # the oldest: the insert
-    loan = [r for r in rows if r.obj_type == "movements" and r.action == "借出"][0]
+    loan = next(r for r in rows if r.obj_type == "movements" and r.action == "借出")
     assert loan.object.endswith(f"（{lent}）") and "人员 张三" in loan.summary
     assert "批准人 李处长" in loan.summary
     changed = " ".join(r.summary for r in rows if r.obj_type == "carriers" and r.action == "借出")
@@ -77,6 +77,5 @@ def test_date_range_and_paging(clerk_reg, lent, clock):
 
 
 def test_the_administrator_may_not_read_the_journal(admin_reg):
-    with pytest.raises(PermissionDenied):
-        with journal_view.reading(admin_reg):
-            pass
+    with pytest.raises(PermissionDenied), journal_view.reading(admin_reg):
+        pass

@@ -51,7 +51,7 @@ def test_selecting_a_row_shows_the_history_of_a_lent_and_returned_carrier(
     assert [m.kind for m in pane.history.movements] == ["收文", "借出", "归还"]
     text = pane.overview.toPlainText()
     assert "关于加强保密工作的意见" in pane.title.text()
-    assert "市委办发〔2026〕7号" in text and "份号 003" in text  # the fields
+    assert "市委办发〔2026〕7号" in text and "份号\n003" in text  # the fields
     assert "借阅人 张三（办公室）" in text and "批准人 李处长" in text  # who, with whom
     assert "2026-11-02 10:00" in text and "2026-11-02 11:00" in text  # when
     assert text.index("收文") < text.index("借出") < text.index("归还")  # oldest first

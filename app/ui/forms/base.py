@@ -42,7 +42,6 @@ QLabel#formError {
 QLabel#fieldHint { color: #777; }
 QLabel#fieldWarning { color: #b00020; }
 QLabel#carrierCard { color: #333; padding: 2px 0; }
-QLineEdit, QComboBox, QDateTimeEdit, QDateEdit, QSpinBox, QPlainTextEdit { min-height: 24px; }
 """
 
 

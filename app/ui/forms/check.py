@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QStyledItemDelegate, QTableView, QWidget)
 
@@ -67,7 +67,7 @@ class CheckTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setMinimumHeight(220)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._pending: dict[str, str] = {}
 
@@ -86,6 +86,8 @@ class CheckTable(QTableView):
             for number, result in self._pending.items():
                 self.set_result(number, result)
             self._pending = {}
+        self.resizeColumnsToContents()
+        self.setColumnWidth(RESULT_COL, max(self.columnWidth(RESULT_COL), 80))
 
     def row_of(self, number: str) -> int:
         found = self.model_.findItems(number, Qt.MatchFlag.MatchExactly, 0)
@@ -95,8 +97,13 @@ class CheckTable(QTableView):
         row = self.row_of(number)
         if row < 0:
             return False
-        self.model_.item(row, RESULT_COL).setText(result)
+        self.set_row_result(row, result)
         return True
+
+    def set_row_result(self, row: int, result: str) -> None:
+        item = self.model_.item(row, RESULT_COL)
+        item.setText(result)
+        item.setForeground(QColor("#b00020") if result == "缺失" else QColor("#222222"))
 
     def results(self) -> dict[str, str]:
         out = {}
@@ -112,7 +119,7 @@ class CheckTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in KEYS and self.state() != QAbstractItemView.State.EditingState:
             for index in self.selectionModel().selectedRows():
-                self.model_.item(index.row(), RESULT_COL).setText(KEYS[event.key()])
+                self.set_row_result(index.row(), KEYS[event.key()])
             event.accept()
             return
         super().keyPressEvent(event)
@@ -197,7 +204,7 @@ class CheckForm(MovementForm):
 
     def mark_rest_present(self) -> None:
         for row in self.table.unset_rows():
-            self.table.model_.item(row, RESULT_COL).setText("在")
+            self.table.set_row_result(row, "在")
         self._count()
 
     def operation(self) -> LedgerOp:

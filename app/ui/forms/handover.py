@@ -37,7 +37,7 @@ class TickTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setMinimumHeight(200)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._pending: list[str] = []
 
@@ -58,6 +58,7 @@ class TickTable(QTableView):
         for number in self._pending:
             self.tick(number)
         self._pending = []
+        self.resizeColumnsToContents()  # the numbers whole; the title takes the rest
 
     def numbers(self) -> list[str]:
         return [self.model_.item(r, 1).text() for r in range(self.model_.rowCount())]
