@@ -73,9 +73,13 @@ OPTIONS: dict[str, Option] = {o.key: o for o in [
 
 def get(s: Session, key: str) -> Any:
     option = OPTIONS[key]
-    row = s.get(Setting, key)
+    # A stored row stays in the session's identity map; an absent one would be
+    # asked for again on every call (once per carrier in a bulk receipt).
+    missing: set[str] = s.info.setdefault("settings_missing", set())
+    row = None if key in missing else s.get(Setting, key)
     if row is not None:
         return json.loads(row.value)
+    missing.add(key)
     if key == "password_min_length":
         return _password_floor(get(s, "level"))[0]
     if key == "password_max_age_days":
@@ -91,6 +95,7 @@ def put(s: Session, key: str, value: Any) -> None:
     if option.check:
         option.check(value, s)
     text = json.dumps(value, ensure_ascii=False)
+    s.info.get("settings_missing", set()).discard(key)
     row = s.get(Setting, key)
     if row is None:
         s.add(Setting(key=key, value=text))

@@ -38,21 +38,25 @@ def _connect(path: Path, key: bytearray, create: bool):
     return con
 
 
-def open_engine(path: Path, key: bytearray, *, create: bool = False) -> Engine:
-    """An engine whose every connection is keyed; transactions BEGIN IMMEDIATE.
+def open_engine(path: Path, key: bytearray, *, create: bool = False,
+                writer: bool = True) -> Engine:
+    """An engine whose every connection is keyed.
 
-    pysqlite's own transaction handling is switched off (isolation_level=None)
-    and each SQLAlchemy transaction emits BEGIN IMMEDIATE, so the writer lock
-    is taken before the journal head is read: two writers can never chain two
-    entries onto the same predecessor.
+    pysqlite's own transaction handling is switched off (isolation_level=None).
+    A writer engine's transactions BEGIN IMMEDIATE, so the writer lock is taken
+    before the journal head is read: two writers can never chain two entries
+    onto the same predecessor.  A reader engine BEGINs deferred: in WAL mode
+    readers neither wait for the writer nor hold it up.
     """
     engine = create_engine("sqlite://", creator=lambda: _connect(path, key, create),
                            module=sqlcipher, poolclass=QueuePool, pool_size=2,
                            max_overflow=2)
 
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)
 
     return engine
 

@@ -35,6 +35,7 @@ class Register:
         self.actor = actor
         self.roles = roles
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_engine: Engine | None = None
         # Filled by the sign-in: 'must change' reason, days to expiry, notices.
         self.sign_in_info: dict = {}
 
@@ -62,6 +63,11 @@ class Register:
             raise RegisterUnusable("登记簿已锁定，请重新输入密码。")
         return bytes(self._data_key)
 
+    def _key_for_engine(self) -> bytearray:
+        if not self._data_key:
+            raise RegisterUnusable("登记簿已锁定，请重新输入密码。")
+        return self._data_key
+
     @property
     def keyslot_path(self) -> Path:
         return keyslot_path(self.path)
@@ -87,8 +93,10 @@ class Register:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session; a flush of any change in it is refused."""
-        session = self._sessions()
+        """A read-only session on the reader engine; a flush of any change is refused."""
+        if self._read_engine is None:
+            self._read_engine = open_engine(self.path, self._key_for_engine(), writer=False)
+        session = Session(self._read_engine, expire_on_commit=False)
         session.info.update(actor=self.actor, action=None, clock=self.clock)
         try:
             yield session
@@ -104,6 +112,9 @@ class Register:
         pure-Python program can do, and it ends the usable session.
         """
         self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+            self._read_engine = None
         for i in range(len(self._data_key)):
             self._data_key[i] = 0
         self._data_key = bytearray()
