@@ -1,8 +1,10 @@
 """Demo data: a realistic register of a city office, 2023 to now, for trying the product
 and for benchmarks (`baomi demo DB --carriers N`).
 
-Every event goes through the same inner ledger functions (`receive_in`, `lend_in`,
-…) as the forms, so every rule holds: receipts with 份号 for 机密/绝密 (R03),
+Every movement goes through the same inner ledger functions (`lend_in`, `copy_in`,
+`check_items_in` …) as the forms, except the receipts, the bulk of the data:
+`bulk_receive_in` writes exactly what `receive_in` writes (tests/ledger/test_demo.py
+compares the two) with one executemany per table.  Every rule holds: receipts with 份号 for 机密/绝密 (R03),
 loans approved by a leader (R10) to cleared readers within scope (R11) and back
 the same day (R12), take-outs approved (R15, 绝密 only by the principal leader),
 copies of 秘密/机密 only (R20, R21), dispatch by 机要通信/专人/保密员 (R25),
@@ -14,7 +16,10 @@ than three months late, R31) and the incident's result (its deadline runs).
 Time: the register's clock is replaced while the demo runs by a clock the demo
 moves forward event by event from 2023-01-03 to `end`, so every event happened
 in the past and the journal's times only grow.  Work is done in large
-transactions (about 2,000 carriers each), the journal hook chaining every row.
+transactions (about 5,000 carriers each), the journal hook chaining every row;
+the search index's triggers are off meanwhile and the index is rebuilt at the end.
+Loans, copies and 定密 come a few a day whatever the size (each costs a dozen
+ORM statements); the receipts make up the size.
 Hazard: each quarterly check records a sample of the carriers in custody, not
 all of them — a check of 100,000 items per quarter would dominate the run time.
 """
@@ -48,8 +53,7 @@ from app.ledger.loans import lend_in, return_in
 from app.ledger.lookup import CLEARANCE_MAX, LEVEL_RANK
 from app.ledger.people import add_person_in, add_training_in, set_status_in
 from app.ledger.state import next_state
-from app.models.accounts import ROLE_CLERK
-from app.models.accounts import Setting
+from app.models.accounts import ROLE_CLERK, Setting
 from app.models.carriers import Carrier, Counter, Person
 from app.models.movements import Batch, Movement
 from app.store.journaling import append_entries, row_dict

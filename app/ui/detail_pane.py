@@ -18,6 +18,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
+from shiboken6 import isValid
+
 from app.errors import BaomiError
 from app.ledger import history as hist
 from app.ledger import queries
@@ -210,11 +212,11 @@ class DetailPane(QFrame):
                 return hist.history(s, number)
 
         def done(h: hist.History | None) -> None:
-            if generation == self._generation and h is not None:
+            if isValid(self) and generation == self._generation and h is not None:
                 self._show(h)
 
         def failed(error: BaseException) -> None:
-            if generation == self._generation:
+            if isValid(self) and generation == self._generation:  # gone: the session ended
                 self.clear(error.message if isinstance(error, BaomiError) else str(error))
                 self.loaded.emit(None)
 

@@ -221,8 +221,8 @@ def gather_page_doc(reg: Register, page: Any, progress: Callable[[int, int], Non
 def print_page(parent: QWidget | None, reg: Register, page: Any, *, preview: bool) -> Job:
     """打印 / 打印预览 of the current ledger page."""
     def opened(doc: printing.PrintDoc) -> None:
-        parent_ok = parent if parent is None or isValid(parent) else None
-        page.print_dialog = print_doc(parent_ok, doc, preview=preview)
+        if isValid(page) and (parent is None or isValid(parent)):  # not closed meanwhile
+            page.print_dialog = print_doc(parent, doc, preview=preview)
 
     return run_job(parent, "打印", f"正在读取「{page.ledger.title}」的记录…",
                    lambda progress, cancel: gather_page_doc(reg, page, progress, cancel), opened)
@@ -231,7 +231,8 @@ def print_page(parent: QWidget | None, reg: Register, page: Any, *, preview: boo
 def print_history(parent: QWidget | None, reg: Register, number: str, *, preview: bool) -> Job:
     """打印 / 打印预览 of one carrier's history (载体历史), with the checkpoint."""
     def opened(doc: printing.PrintDoc) -> None:
-        parent.print_dialog = print_doc(parent, doc, preview=preview)
+        if isValid(parent):
+            parent.print_dialog = print_doc(parent, doc, preview=preview)
 
     return run_job(parent, "打印流转记录", f"正在读取 {number} 的流转记录…",
                    lambda _p, _c: ledger_print.ledger_doc(reg, "载体历史", number=number), opened)
@@ -255,6 +256,9 @@ def print_labels(parent: QWidget | None, reg: Register, numbers: list[str], *,
         sheet = LABEL_SHEETS[choice]
 
     def opened(items: list[labels.Label]) -> None:
+        if not isValid(parent):
+            return
+
         def paint(printer: Any) -> int:
             return labels.render_labels(items, printer, sheet=sheet)
 
@@ -306,6 +310,9 @@ def monthly_report(parent: QWidget | None, reg: Register, *, month: str | None =
         month = dialog.value()
 
     def opened(rep: report.MonthlyReport) -> None:
+        if not isValid(parent):
+            return
+
         def paint(printer: Any) -> int:
             return report.render_report(rep, printer, page_setup=False)
 

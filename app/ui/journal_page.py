@@ -14,6 +14,7 @@ import threading
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressDialog,
                                QPushButton, QWidget)
+from shiboken6 import isValid
 
 from app.errors import BaomiError
 from app.io.jobs import Cancelled
@@ -124,6 +125,8 @@ class JournalPage(LedgerPage):
             self.progress_dialog = None
 
     def _verified(self, report: verify.VerifyReport) -> None:
+        if not isValid(self):
+            return  # the window closed while the worker verified
         self._close_dialog()
         self.report = report
         if report.ok:
@@ -141,6 +144,8 @@ class JournalPage(LedgerPage):
         self.verified.emit(report)
 
     def _verify_failed(self, error: BaseException) -> None:
+        if not isValid(self):
+            return
         self._close_dialog()
         if isinstance(error, Cancelled):
             self.result_label.setText(self.tr("核验已取消。"))

@@ -65,6 +65,7 @@ class LedgerPage(QWidget):
         self.views: list[tuple[str, RowSource]] = list(views) if views else [("", source)]
         self.model = LazyTableModel(self.views[0][1], self)
         self._fitted = False
+        self._stale = False  # the last read failed: read again when shown
         self._last_number = ""
 
         title = QLabel(ledger.title)
@@ -303,7 +304,14 @@ class LedgerPage(QWidget):
         else:
             self.count_label.setText(self.tr("已载入 %n 条…", "", self.model.rowCount()))
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:  # a read failed (e.g. the register was locked meanwhile): try again
+            self._stale = False
+            self.refresh()
+
     def _failed(self, message: str) -> None:
+        self._stale = True
         self.count_label.setText(self.tr("读取失败"))
         self.count_label.setToolTip(message)
         self.empty_label.setText(message)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
+from shiboken6 import isValid
 
 from app.errors import BaomiError
 from app.ui import style, worker
@@ -331,7 +332,7 @@ class LazyTableModel(QAbstractTableModel):
             return src.fetch(query, offset, chunk)
 
         def done(rows: list[tuple] | None) -> None:
-            if generation != self._generation or rows is None:
+            if not isValid(self) or generation != self._generation or rows is None:
                 return
             self._set_loading(False)
             self._exhausted = len(rows) < chunk
@@ -348,8 +349,8 @@ class LazyTableModel(QAbstractTableModel):
                     self._count_in_background()
 
         def failed(error: BaseException) -> None:
-            if generation != self._generation:
-                return
+            if not isValid(self) or generation != self._generation:
+                return  # the page is gone (the session ended) or the clerk moved on
             self._set_loading(False)
             self._exhausted = True
             self.failed.emit(error.message if isinstance(error, BaomiError) else str(error))
@@ -365,7 +366,7 @@ class LazyTableModel(QAbstractTableModel):
             return src.count(query)
 
         def done(n: int | None) -> None:
-            if generation == self._generation and n is not None:
+            if isValid(self) and generation == self._generation and n is not None:
                 self._total = n
                 self.total_changed.emit()
 

@@ -10,11 +10,11 @@ from app.errors import NotFound
 from app.ledger import pickers, queries, settings
 from app.ledger.carriers import NewCarrier, receive
 from app.ledger.checks import check_items
+from app.ledger.circulation import start_circulation
 from app.ledger.copies import copy
 from app.ledger.devices import add_device
 from app.ledger.loans import lend
 from app.ledger.people import set_status
-from app.ledger.circulation import start_circulation
 
 MON = date(2026, 11, 2)
 

@@ -3,17 +3,17 @@ a form's input survives the end of the session as a draft (R53)."""
 from __future__ import annotations
 
 import pytest
+from forms_support import close_forms, new, save
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolBar
+from ui_values import CLERK, CLERK_PW
 
 from app.ledger import accounts
 from app.ledger.people import add_person
 from app.ui import actions
 from app.ui.forms import LendForm, ReceiveForm, ReturnForm
 from app.ui.main_window import MainWindow, open_main_window
-from forms_support import close_forms, new, save
-from ui_values import CLERK, CLERK_PW
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms

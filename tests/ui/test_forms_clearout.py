@@ -2,15 +2,26 @@
 from __future__ import annotations
 
 import pytest
+from forms_support import (
+    carrier,
+    close_forms,
+    closed,
+    detail,
+    journal_head,
+    movements,
+    new,
+    open_form,
+    press,
+    save,
+    scan,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from typing_helpers import type_text
 
 from app.ledger.checks import check_items
 from app.ledger.loans import lend
 from app.ui.forms import ArchiveForm, CheckForm, DestroyForm, WithdrawForm
-from forms_support import (carrier, close_forms, closed, detail, journal_head, movements, new,
-                           open_form, press, save, scan)
-from typing_helpers import type_text
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms

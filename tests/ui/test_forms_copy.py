@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 import pytest
+from forms_support import (
+    carrier,
+    close_forms,
+    closed,
+    journal_head,
+    movements,
+    new,
+    open_form,
+    save,
+    scan,
+)
 
 from app.ledger.devices import add_device
 from app.ui.forms import CopyForm
-from forms_support import carrier, close_forms, closed, journal_head, movements, new, open_form, save, scan
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms

@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from forms_support import (
+    at,
+    carrier,
+    close_forms,
+    closed,
+    journal_head,
+    movements,
+    new,
+    open_form,
+    press,
+    save,
+    scan,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from typing_helpers import type_text
 
 from app.ledger.loans import lend
 from app.ui.forms import LendForm, ReturnForm
 from app.ui.forms.fields import to_datetime
-from forms_support import (at, carrier, close_forms, closed, journal_head, movements, new, open_form,
-                           press, save, scan)
-from typing_helpers import type_text
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms  # the fixture, imported so pytest finds it

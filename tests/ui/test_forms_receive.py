@@ -3,14 +3,23 @@ and the input kept as a draft (R53)."""
 from __future__ import annotations
 
 import pytest
+from forms_support import (
+    Outcome,
+    carrier,
+    close_forms,
+    closed,
+    journal_head,
+    movements,
+    open_form,
+    press,
+    save,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from typing_helpers import type_text
 
 from app.ui.forms import ReceiveForm
 from app.ui.forms.receive import serial_hint
-from forms_support import (Outcome, carrier, close_forms, closed, journal_head, movements, open_form,
-                           press, save)
-from typing_helpers import type_text
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms

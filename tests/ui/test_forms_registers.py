@@ -5,14 +5,33 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from forms_support import (
+    carrier,
+    close_forms,
+    closed,
+    movements,
+    new,
+    open_form,
+    save,
+    scan,
+)
 from sqlalchemy import select
 
 from app.ledger.loans import lend
 from app.models.carriers import Device, DeviceRepair, Person
 from app.models.movements import Incident
-from app.ui.forms import (CirculationForm, ClassifyForm, DeviceForm, DispatchForm, HandoverForm,
-                          IncidentForm, PersonForm, PersonStatusForm, ReceiptForm, RepairForm)
-from forms_support import carrier, close_forms, closed, movements, new, open_form, save, scan
+from app.ui.forms import (
+    CirculationForm,
+    ClassifyForm,
+    DeviceForm,
+    DispatchForm,
+    HandoverForm,
+    IncidentForm,
+    PersonForm,
+    PersonStatusForm,
+    ReceiptForm,
+    RepairForm,
+)
 
 pytestmark = pytest.mark.usefixtures("ui_app", "close_forms")
 _ = close_forms

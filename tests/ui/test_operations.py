@@ -6,6 +6,7 @@ import logging
 import threading
 
 import pytest
+from forms_support import carrier, new
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import BadInput, RuleViolation
@@ -14,7 +15,6 @@ from app.ledger.carriers import NewCarrier
 from app.ui import operations
 from app.ui.operations import LedgerOp, QueryOp, movements
 from app.ui.operations import people as people_ops
-from forms_support import carrier, new
 
 pytestmark = pytest.mark.usefixtures("ui_app")
 

@@ -11,8 +11,17 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QStyledItemDelegate, QTableView, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 from app.errors import BadInput
 from app.ledger import pickers
@@ -39,15 +48,15 @@ def recent_quarters(now: datetime, count: int = 4) -> list[str]:
 
 
 class _ResultDelegate(QStyledItemDelegate):
-    def createEditor(self, parent: QWidget, option, index) -> QWidget:  # noqa: ANN001
+    def createEditor(self, parent: QWidget, option, index) -> QWidget:
         combo = QComboBox(parent)
         combo.addItems(["", *RESULTS])
         return combo
 
-    def setEditorData(self, editor: QWidget, index) -> None:  # noqa: ANN001
+    def setEditorData(self, editor: QWidget, index) -> None:
         editor.setCurrentText(index.data() or "")
 
-    def setModelData(self, editor: QWidget, model, index) -> None:  # noqa: ANN001
+    def setModelData(self, editor: QWidget, model, index) -> None:
         model.setData(index, editor.currentText())
 
 
@@ -86,7 +95,9 @@ class CheckTable(QTableView):
             for number, result in self._pending.items():
                 self.set_result(number, result)
             self._pending = {}
-        self.resizeColumnsToContents()
+        for col in range(self.model_.columnCount()):  # the numbers whole; the title takes the rest
+            if col != 1:
+                self.resizeColumnToContents(col)
         self.setColumnWidth(RESULT_COL, max(self.columnWidth(RESULT_COL), 80))
 
     def row_of(self, number: str) -> int:

@@ -26,7 +26,8 @@ class CirculationForm(MovementForm):
     def build(self) -> None:
         self.number = self.add_field("登记号", self.carrier_field(states=("在库", "借出")))
         self.card = self.add_row("", fields.CarrierCard())
-        self.readers = self.add_field("传阅人（按顺序）", fields.PeopleListField(self.people()))
+        self.readers = self.add_field("传阅人", fields.PeopleListField(self.people()),
+                                      hint="按传阅顺序逐一加入；每位阅后交还保密员，再送下一位")
         self.approver = self.add_field("批准人", fields.PersonField(
             self.leaders(), placeholder="领导姓名的一部分"), hint="默认为上次借出时的批准人")
         self.approver.set_person(self.last_approver("借出"))

@@ -12,9 +12,20 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QDateEdit, QDateTimeEdit, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDateEdit,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ledger.pickers import CarrierChoice, CarrierSummary, PersonChoice
 from app.ui import style
@@ -217,11 +228,12 @@ class _ListEntry(PersonField):
         self._owner = owner
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if is_enter(event) and self.text().strip():
-            if self.person() is not None or len(self.matches()) == 1 or not self.matches():
-                self._owner.add(self.text())
-                event.accept()
-                return
+        # A name, its one match, or nobody (the ledger will say so): add.  Several: the list opens.
+        if is_enter(event) and self.text().strip() and (
+                self.person() is not None or len(self.matches()) < 2):
+            self._owner.add(self.text())
+            event.accept()
+            return
         super().keyPressEvent(event)
 
 
@@ -331,8 +343,8 @@ class CarrierCard(QLabel):
             return
         fg, bg = style.LEVEL_COLOURS.get(summary.level, ("#333", "#eee"))
         serial = f"，份号 {summary.serial}" if summary.serial else ""
-        text = (f"《{_esc(summary.title)}》 <span style='color:{fg};background:{bg};'>&nbsp;{summary.level}&nbsp;</span>"
-                f" {summary.kind}{serial} · <b>{summary.state}</b>")
+        badge = f"<span style='color:{fg};background:{bg};'>&nbsp;{summary.level}&nbsp;</span>"
+        text = f"《{_esc(summary.title)}》 {badge} {summary.kind}{serial} · <b>{summary.state}</b>"
         if summary.holder is not None:
             due = f"，应还 {summary.due_at:%m-%d %H:%M}" if summary.due_at else ""
             text += f"<br>借阅人：{_esc(summary.holder.label)}，借出 {summary.out_at:%m-%d %H:%M}{due}"

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from app.ledger import pickers
 from app.ledger.handover import Holding
@@ -58,7 +66,9 @@ class TickTable(QTableView):
         for number in self._pending:
             self.tick(number)
         self._pending = []
-        self.resizeColumnsToContents()  # the numbers whole; the title takes the rest
+        for col in range(self.model_.columnCount()):  # the numbers whole; the title takes the rest
+            if col != 2:
+                self.resizeColumnToContents(col)
 
     def numbers(self) -> list[str]:
         return [self.model_.item(r, 1).text() for r in range(self.model_.rowCount())]

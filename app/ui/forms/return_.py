@@ -35,7 +35,8 @@ class ReturnForm(MovementForm):
         if summary is not None and summary.holder is not None:
             self.returned_by.set_person(summary.holder)
         elif summary is not None:
-            self.card.setText(self.card.text() + self.tr("<br><span style='color:#b00020'>该载体未借出，无需归还。</span>"))
+            note = self.tr("该载体未借出，无需归还。")
+            self.card.setText(f"{self.card.text()}<br><span style='color:#b00020'>{note}</span>")
 
     def after_restore(self) -> None:
         typed = self.returned_by.text()

@@ -27,7 +27,7 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
@@ -38,7 +38,6 @@ from app.ledger import queries
 from app.store.register import Register
 from app.ui import worker
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "发生了意外错误，操作未完成，已保存的内容未受影响。"
@@ -157,7 +156,7 @@ def busy() -> bool:
 
 # -- operations ----------------------------------------------------------------------------
 
-class _Op(Generic[T]):
+class _Op[T]:
     busy_text = "正在处理…"
 
     def __init__(self) -> None:
@@ -165,16 +164,16 @@ class _Op(Generic[T]):
         self._on_failure: Callable[[BaomiError], None] | None = None
         self._on_finished: Callable[[], None] | None = None
 
-    def success(self, fn: Callable[[T], None]) -> "_Op[T]":
+    def success(self, fn: Callable[[T], None]) -> _Op[T]:
         self._on_success = fn
         return self
 
-    def failure(self, fn: Callable[[BaomiError], None]) -> "_Op[T]":
+    def failure(self, fn: Callable[[BaomiError], None]) -> _Op[T]:
         """Refusals (BaomiError) go here instead of a message box; unexpected errors never do."""
         self._on_failure = fn
         return self
 
-    def finished(self, fn: Callable[[], None]) -> "_Op[T]":
+    def finished(self, fn: Callable[[], None]) -> _Op[T]:
         """Called after success or any failure (re-enable a button)."""
         self._on_finished = fn
         return self
@@ -219,7 +218,7 @@ class _Op(Generic[T]):
         worker.run_in_background(lambda: self._call(reg), done, failed)
 
 
-class LedgerOp(_Op[T]):
+class LedgerOp[T](_Op[T]):
     """One ledger write; on success the `Changes` it made are broadcast on `hub().changed`."""
 
     busy_text = "正在保存…"
@@ -239,7 +238,7 @@ class LedgerOp(_Op[T]):
             hub().changed.emit(self._changes(result))
 
 
-class QueryOp(_Op[T]):
+class QueryOp[T](_Op[T]):
     """A read that may take a while (a quarter's check list): on the worker, no broadcast."""
 
     busy_text = "正在读取…"
@@ -253,7 +252,7 @@ class QueryOp(_Op[T]):
             return self._query(s)
 
 
-def read(reg: Register, fn: Callable[..., T], /, **kwargs: Any) -> T:
+def read[T](reg: Register, fn: Callable[..., T], /, **kwargs: Any) -> T:
     """A short read on the GUI thread (a few people, one carrier): `fn(session, **kwargs)`.
 
     Reads do not wait for the writer (WAL), so this stays quick while a save runs.
@@ -262,5 +261,17 @@ def read(reg: Register, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return fn(s, **kwargs)
 
 
-__all__ = ["Changes", "LedgerOp", "OperationHub", "QueryOp", "UNEXPECTED", "busy", "changes",
-           "hub", "open_message_boxes", "read", "show_error", "show_unexpected"]
+__all__ = [
+    "UNEXPECTED",
+    "Changes",
+    "LedgerOp",
+    "OperationHub",
+    "QueryOp",
+    "busy",
+    "changes",
+    "hub",
+    "open_message_boxes",
+    "read",
+    "show_error",
+    "show_unexpected",
+]

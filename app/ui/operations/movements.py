@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.ledger import (archive as archive_ledger, carriers, checks, circulation,
-                        classification, copies, destruction, dispatch as dispatch_ledger,
-                        handover as handover_ledger, incidents, loans,
-                        withdraw as withdraw_ledger)
+from app.ledger import archive as archive_ledger
+from app.ledger import (
+    carriers,
+    checks,
+    circulation,
+    classification,
+    copies,
+    destruction,
+    incidents,
+    loans,
+)
+from app.ledger import dispatch as dispatch_ledger
+from app.ledger import handover as handover_ledger
+from app.ledger import withdraw as withdraw_ledger
 from app.ledger.carriers import NewCarrier
 from app.ui.operations import Changes, LedgerOp, changes
 
