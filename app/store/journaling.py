@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import Boolean, Float, Integer, event, inspect, insert, select
 from sqlalchemy.orm import Session
 
 from app.crypto.canonical import canonical_json, to_jsonable
@@ -26,10 +26,28 @@ class UnjournaledWrite(RuntimeError):
     """A programming error: a write outside `Register.operation()`."""
 
 
+def _as_stored(column_type: Any, value: Any) -> Any:
+    """The value as the database will give it back: the ORM keeps what the code
+    assigned (4 into a Float column, 1 into a Boolean), SQLite returns 4.0 and
+    True, and verify compares the two."""
+    if value is None:
+        return None
+    if isinstance(column_type, Boolean):
+        return bool(value)
+    if isinstance(column_type, Float) and isinstance(value, int):
+        return float(value)
+    if isinstance(column_type, Integer) and isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def row_dict(table_cls: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     """Column values as they are journaled (redacted columns as their SHA-256)."""
     out: dict[str, Any] = {}
+    columns = table_cls.__table__.c
     for key, value in values.items():
+        if key in columns:
+            value = _as_stored(columns[key].type, value)
         value = to_jsonable(value)
         if key in table_cls.__journal_redact__ and value is not None:
             value = "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()

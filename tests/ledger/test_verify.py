@@ -209,3 +209,13 @@ def test_inspector_and_clerk_may_review_the_journal(admin_reg, register_path: Pa
             else:
                 with pytest.raises(PermissionDenied):
                     verify.require_reviewer(reg)
+
+
+def test_integer_hours_of_a_training_verify_as_stored(clerk_reg, people) -> None:
+    """A value the database hands back in another type (4 → 4.0) is journaled as stored."""
+    from datetime import date
+
+    from app.ledger import verify as verify_mod
+    from app.ledger.people import add_training
+    add_training(clerk_reg, "张三", on=date(2026, 11, 2), topic="保密法培训", hours=4)
+    assert verify_mod.verify(clerk_reg).ok
