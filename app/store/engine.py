@@ -29,6 +29,8 @@ def _connect(path: Path, key: bytearray, create: bool):
         con.execute("PRAGMA synchronous = FULL")
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA busy_timeout = 10000")
+        # 32 MiB of page cache: whole-register lists (clear-out, export) read each page once.
+        con.execute("PRAGMA cache_size = -32768")
     except sqlcipher.DatabaseError as e:
         con.close()
         msg = str(e).lower()
