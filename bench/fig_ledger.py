@@ -22,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ab, emit, figure, log  # noqa: E402
-from bench.registers import (CLERK, NOW, data_key, ensure_demo, keys_of,  # noqa: E402
-                             raw_connect)
+from bench.registers import CLERK, data_key, ensure_demo, keys_of, now, raw_connect  # noqa: E402
 from bench.workcopy import ensure_work  # noqa: E402
 
 OUT = ("借出", "外出携带")
@@ -41,11 +40,11 @@ TERMS = ("涉密载体管理", "保密宣传教育", "市纪委监委", "全省�
 
 
 def open_product(db: Path, key: bytes):
-    from app.clock import FakeClock
+    from app.clock import SystemClock
     from app.crypto.keyslots import KeyslotFile
     from app.models.accounts import ROLE_CLERK
     from app.store.register import Register
-    reg = Register.open_with_key(db, key, KeyslotFile.load(keys_of(db)), FakeClock(NOW))
+    reg = Register.open_with_key(db, key, KeyslotFile.load(keys_of(db)), SystemClock())
     reg.actor, reg.roles = CLERK, frozenset({ROLE_CLERK})  # what sign_in sets after the unlock
     return reg
 
@@ -223,13 +222,16 @@ def fig5(db: Path, key: bytes, runs: int) -> None:
     reg = open_product(db, key)
     con = raw_connect(db, key)
     got: dict[str, object] = {}
+    at = now()  # one moment for both sides, so that "overdue" means the same
+    from app.clock import FakeClock
+    reg.clock = FakeClock(at)
     try:
         def product_overdue() -> None:
             with queries.reading(reg) as s:
                 got["p"] = [r.number for r in queries.overdue(s)]
 
         def raw_overdue() -> None:
-            got["r"] = [r[0][1] for r in raw_out_now(con, NOW) if r[2]]
+            got["r"] = [r[0][1] for r in raw_out_now(con, at) if r[2]]
 
         a, b = ab(product_overdue, raw_overdue, runs)
         assert got["p"] == got["r"], "overdue: product and raw disagree"
@@ -243,7 +245,7 @@ def fig5(db: Path, key: bytes, runs: int) -> None:
                             len(stats.deadlines(s)))
 
         def raw_dash() -> None:
-            o, late, pending, incidents, checked, periods = raw_dashboard(con, NOW)
+            o, late, pending, incidents, checked, periods = raw_dashboard(con, at)
             got["r"] = (len(o), len(late), pending, incidents, checked, periods)
 
         a, b = ab(product_dash, raw_dash, runs)

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PYTHON, ab_process, emit, figure, log, offscreen_env  # noqa: E402
-from bench.registers import data_key  # noqa: E402
+from bench.registers import clerk_password, data_key  # noqa: E402
 from bench.workcopy import ensure_work  # noqa: E402
 
 START = Path(__file__).resolve().parent / "start"
@@ -36,6 +36,7 @@ def main() -> int:
     env["XDG_RUNTIME_DIR"] = str(private / "run")
     (private / "run").mkdir(mode=0o700)
     env["BENCH_KEY"] = data_key(db).hex()
+    env["BENCH_PW"] = clerk_password(db)
     product = [PYTHON, str(START / "mem_app.py"), str(db), str(args.rows)]
     baseline = [PYTHON, str(START / "mem_bare.py"), str(db)]
     a, b = ab_process(product, baseline, args.runs, env=env, timeout=600)

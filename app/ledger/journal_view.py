@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.ledger.history import CARRIER_LABELS, detail_text
 from app.ledger.lookup import normalize_number
 from app.ledger.verify import require_reviewer
+from app.models.accounts import Account
 from app.models.carriers import Carrier, Person
 from app.models.journal import JournalEntry
 from app.models.movements import Movement
@@ -80,6 +81,14 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _is_action(s: Session, term: str) -> bool:
+    return s.scalar(select(JournalEntry.seq).where(JournalEntry.action == term).limit(1)) is not None
+
+
+def _is_account(s: Session, term: str) -> bool:
+    return s.scalar(select(Account.id).where(Account.username == term)) is not None
+
+
 def _carrier_objects(s: Session, term: str) -> ColumnElement[bool] | None:
     """Entries about the carrier whose register number is `term`: it and its movements."""
     cid = s.scalar(select(Carrier.id).where(Carrier.number == normalize_number(term)))
@@ -99,18 +108,22 @@ def _where(s: Session, search: str | None, date_from: date | datetime | None,
     register number of a carrier (then its entries and its movements' entries match)."""
     where: list[ColumnElement[bool]] = []
     for term in (search or "").replace("\u3000", " ").split():
-        pattern = _like(term)
-        options: list[ColumnElement[bool]] = [
-            JournalEntry.account.like(pattern, escape="\\"),
-            JournalEntry.action.like(pattern, escape="\\"),
-            JournalEntry.obj_id == term,
-        ]
+        carrier = _carrier_objects(s, term)
+        if carrier is not None:  # a register number: that carrier's entries (indexed)
+            where.append(carrier)
+            continue
         kinds = [t for t, name in OBJECT_NAMES.items() if term in name]
+        options: list[ColumnElement[bool]] = []
+        if _is_action(s, term):  # a whole action (借出, 销毁 ...): the action index answers
+            options.append(JournalEntry.action == term)
+        elif _is_account(s, term):
+            options.append(JournalEntry.account == term)
+        else:  # part of an action or an account name, an object's id: this one scans
+            pattern = _like(term)
+            options += [JournalEntry.account.like(pattern, escape="\\"),
+                        JournalEntry.action.like(pattern, escape="\\"), JournalEntry.obj_id == term]
         if kinds:
             options.append(JournalEntry.obj_type.in_(kinds))
-        carrier = _carrier_objects(s, term)
-        if carrier is not None:
-            options.append(carrier)
         where.append(or_(*options))
     if date_from is not None:
         start = date_from if isinstance(date_from, datetime) else datetime.combine(date_from, time())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import BadInput
@@ -61,8 +61,24 @@ class LoanRow:
     status: str  # 借出中 / 逾期未还 / 已归还
 
 
-def _loan_where(ledger: str, *, status: str | None, search: str | None, level: str | None,
-                date_from: Any, date_to: Any) -> list[ColumnElement[bool]]:
+def people_in_search(s: Session, search: str | None) -> tuple[str, list[int]]:
+    """Split a search into the words that are people's names (their ids) and the rest.
+
+    The search boxes find 人员 too: 「张三 纪要」 is what 张三 borrowed whose title
+    says 纪要.  A word is a name only when it is somebody's whole name."""
+    rest: list[str] = []
+    ids: list[int] = []
+    for term in (search or "").replace("\u3000", " ").split():
+        found = list(s.scalars(select(Person.id).where(Person.name == term)))
+        if found:
+            ids.extend(found)
+        else:
+            rest.append(term)
+    return " ".join(rest), ids
+
+
+def _loan_where(s: Session, ledger: str, *, status: str | None, search: str | None,
+                level: str | None, date_from: Any, date_to: Any) -> list[ColumnElement[bool]]:
     _choice(ledger, LOAN_LEDGERS, "台账")
     _choice(status, LOAN_STATUSES, "归还状态")
     _choice(level, LEVELS, "密级")
@@ -73,6 +89,9 @@ def _loan_where(ledger: str, *, status: str | None, search: str | None, level: s
         where.append(Movement.closed_by_id.is_(None))
     elif status == "已归还":
         where.append(Movement.closed_by_id.is_not(None))
+    search, people = people_in_search(s, search)
+    if people:  # the borrower or the approver
+        where.append(or_(Movement.person_id.in_(people), Movement.approver_id.in_(people)))
     clause = search_clause(search)
     if clause is not None:
         where.append(clause)
@@ -88,11 +107,12 @@ def loans_page(s: Session, ledger: str = "借阅", *, status: str | None = None,
                date_to: date | datetime | None = None) -> list[LoanRow]:
     """One page of the 借阅 (every sign-out, returned or not) or 外出携带 ledger (R10–R15).
 
-    `status` is 未归还 or 已归还; `date_from`/`date_to` bound the time it went out.
+    `status` is 未归还 or 已归还; `date_from`/`date_to` bound the time it went out; a
+    word of `search` that is a person's name finds what they borrowed or approved.
     """
     if order_by not in LOAN_ORDERS:
         raise BadInput(f"不能按「{order_by}」排序，可选：{'、'.join(LOAN_ORDERS)}。")
-    where = _loan_where(ledger, status=status, search=search, level=level,
+    where = _loan_where(s, ledger, status=status, search=search, level=level,
                         date_from=date_from, date_to=date_to)
     if order_by in ("person", "approver"):
         p = aliased(Person)
@@ -124,7 +144,7 @@ def count_loans(s: Session, ledger: str = "借阅", *, status: str | None = None
                 search: str | None = None, level: str | None = None,
                 date_from: date | datetime | None = None,
                 date_to: date | datetime | None = None) -> int:
-    where = _loan_where(ledger, status=status, search=search, level=level,
+    where = _loan_where(s, ledger, status=status, search=search, level=level,
                         date_from=date_from, date_to=date_to)
     q = (select(func.count()).select_from(Movement)
          .join(Carrier, Carrier.id == Movement.carrier_id).where(*where))

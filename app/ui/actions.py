@@ -109,7 +109,12 @@ class FormActions(QObject):
         if first is not None:
             bar.insertSeparator(first)
 
-    def open(self, key: str, *, number: str | None = None) -> MovementForm:
+    def open(self, key: str, *, number: str | None = None) -> MovementForm | None:
+        """The form, or None while the register is locked (the shortcuts are
+        application-wide, so they reach the lock screen too: nothing opens there)."""
+        controller = getattr(self.window, "controller", None)
+        if controller is not None and (controller.is_locked or controller.has_ended):
+            return None
         entry = BY_KEY[key]
         form = self.open_forms.get(key)
         if form is not None and isValid(form) and form.isVisible():

@@ -93,9 +93,10 @@ class JournalPage(LedgerPage):
         dialog.setAutoReset(False)
         dialog.canceled.connect(self.cancel_verify)
         self.progress_dialog = dialog
-        relay = _Progress(self)
+        # No parent: the worker may still report after the page is gone (the closure keeps it).
+        relay = _Progress()
         relay.moved.connect(lambda n: dialog.setValue(min(n, dialog.maximum()))
-                            if dialog.maximum() else None)
+                            if isValid(dialog) and dialog.maximum() else None)
         cancel = self._cancel
         reg = self.reg
 

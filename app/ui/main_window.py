@@ -213,6 +213,11 @@ class MainWindow(QMainWindow):
         """A form saved: the pages built so far that show what changed read again."""
         if self._signed_out:
             return
+        if self.controller is not None and self.controller.is_locked:
+            # A save that finished as the lock came: no key to read with until unlocked.
+            self.controller.unlocked.connect(lambda c=changes: self.apply_changes(c),
+                                             Qt.ConnectionType.SingleShotConnection)
+            return
         for key, page in self.pages.items():
             if changes.touches(key):
                 refresh = getattr(page, "refresh", None) or getattr(page.model, "refresh", None)

@@ -56,6 +56,14 @@ def _who(name: str, dept: str) -> str:
     return f"{name}（{dept}）" if name and dept else name
 
 
+def _search(s: Any, q: Query) -> tuple[str | None, int | None]:
+    """The search words that are not a person's name, and the one person named (if any)."""
+    rest, people = ledger_view.people_in_search(s, q.search)
+    if len(people) == 1:
+        return rest or None, people[0]
+    return q.search or None, None
+
+
 def _today(reg: Register) -> Callable[[], date]:
     return lambda: reg.clock.now().date()
 
@@ -66,9 +74,10 @@ def _movements(reg: Register, ledger: str, headers: tuple[str, ...], sort_keys: 
     """A paper ledger as a view of the movements (history.movements_page), newest first."""
     def fetch(q: Query, offset: int, limit: int) -> list[tuple]:
         with queries.reading(reg) as s:
+            search, person = _search(s, q)
             rows = history.movements_page(
                 s, ledger, offset=offset, limit=limit, order_by=q.sort_key or "occurred_at",
-                descending=q.descending if q.sort_key else True, search=q.search or None,
+                descending=q.descending if q.sort_key else True, search=search, person=person,
                 level=q.filter("level"), **_dates(q))
             extra: dict = {}
             if names:
@@ -77,8 +86,10 @@ def _movements(reg: Register, ledger: str, headers: tuple[str, ...], sort_keys: 
         return [row(m, extra) for m in rows]
 
     def count(q: Query) -> int:
-        return _read(reg, history.count_movements, ledger=ledger, search=q.search or None,
-                     level=q.filter("level"), **_dates(q))
+        with queries.reading(reg) as s:
+            search, person = _search(s, q)
+            return history.count_movements(s, ledger, search=search, person=person,
+                                           level=q.filter("level"), **_dates(q))
 
     return source(headers, sort_keys, fetch, count, background=True, dated=True,
                   carrier_column=headers.index("登记号") if "登记号" in headers else None,
@@ -97,18 +108,22 @@ CARRIER_HEADERS = tuple(name for name, _ in CARRIER_COLUMNS)
 
 
 def carriers_source(reg: Register) -> FunctionSource:
-    def filters(q: Query) -> dict[str, Any]:
-        return {"search": q.search or None, "level": q.filter("level"), "state": q.filter("state"),
-                **_dates(q)}
+    def filters(s: Any, q: Query) -> dict[str, Any]:
+        search, holder = _search(s, q)  # a person's name: what they hold
+        return {"search": search, "holder": holder, "level": q.filter("level"),
+                "state": q.filter("state"), **_dates(q)}
 
     def fetch(q: Query, offset: int, limit: int) -> list[tuple]:
-        rows = _read(reg, queries.carriers_page, offset=offset, limit=limit,
-                     order_by=q.sort_key or "number", descending=q.descending, **filters(q))
+        with queries.reading(reg) as s:
+            rows = queries.carriers_page(s, offset=offset, limit=limit,
+                                         order_by=q.sort_key or "number", descending=q.descending,
+                                         **filters(s, q))
         return [(r.id, r.number, r.kind, r.title, r.doc_no, r.issuer, r.level, r.serial, r.period,
                  r.state, _who(r.holder, r.holder_dept), r.location, r.registered_at) for r in rows]
 
     def count(q: Query) -> int:
-        return _read(reg, queries.count_carriers, **filters(q))
+        with queries.reading(reg) as s:
+            return queries.count_carriers(s, **filters(s, q))
 
     return source(CARRIER_HEADERS, [key for _, key in CARRIER_COLUMNS], fetch, count,
                   background=True, states=STATES, dated=True, date_label="登记日期",

@@ -131,9 +131,11 @@ class StaticSource(_Options):
             self.rows = None
 
     def _all(self) -> list[tuple]:
-        if self.rows is None:
-            self.rows = self.loader() if self.loader else []
-        return self.rows
+        rows = self.rows  # once: invalidate() may run on the GUI thread meanwhile
+        if rows is None:
+            rows = self.loader() if self.loader else []
+            self.rows = rows
+        return rows
 
     def _matching(self, query: Query) -> list[tuple]:
         terms = query.search.strip().casefold().split()

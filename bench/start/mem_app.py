@@ -6,10 +6,11 @@ dialog; then the 收发登记 page is opened and its table scrolled to the end a
 again, each time fetching the next chunk, until ROWS rows are loaded.  The parent
 reads this process's peak RSS from the operating system when it exits.
 
-    python mem_app.py DB ROWS
+    BENCH_PW=<the clerk's password> python mem_app.py DB ROWS
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from app.ledger import accounts
 from app.ui.main import configure_application
 from app.ui.main_window import open_main_window
 
-CLERK, CLERK_PW = "clerk", "Baomi#2026ab"
+CLERK = "clerk"
 
 
 def main() -> int:
@@ -30,7 +31,7 @@ def main() -> int:
     configure_application(app)
     app.setQuitOnLastWindowClosed(False)
     clock = SystemClock()
-    reg = accounts.sign_in(db, CLERK, CLERK_PW, clock=clock)
+    reg = accounts.sign_in(db, CLERK, os.environ["BENCH_PW"], clock=clock)
     window = open_main_window(reg, clock=clock)
     window.show()
     page = window.open_page("receipts")

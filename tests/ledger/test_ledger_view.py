@@ -105,3 +105,12 @@ def test_people_names(clerk_reg, people):
     with reading(clerk_reg) as s:
         assert ledger_view.people_names(s, {people["张三"], None}) == {people["张三"]: "张三"}
         assert ledger_view.people_names(s, []) == {}
+
+
+def test_a_persons_name_in_the_search_finds_their_loans(clerk_reg, loans, people):
+    with reading(clerk_reg) as s:
+        assert ledger_view.people_in_search(s, "张三 要点") == ("要点", [people["张三"]])
+        mine = ledger_view.loans_page(s, search="张三")
+        assert {r.movement.number for r in mine} == {loans[0], loans[2]}
+        assert ledger_view.count_loans(s, search="李处长") == 3  # the approver of all three
+        assert ledger_view.count_loans(s, search="李四 要点") == 1

@@ -88,7 +88,7 @@ def show(qtbot, form: MovementForm) -> MovementForm:
     form.show()
     qtbot.waitExposed(form)
     form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(form.isActiveWindow, timeout=5000)
     return form
 
 

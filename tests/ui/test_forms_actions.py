@@ -11,7 +11,7 @@ from ui_values import CLERK, CLERK_PW
 
 from app.ledger import accounts
 from app.ledger.people import add_person
-from app.ui import actions
+from app.ui import actions, operations
 from app.ui.forms import LendForm, ReceiveForm, ReturnForm
 from app.ui.main_window import MainWindow, open_main_window
 
@@ -27,7 +27,7 @@ def clerk_window(qtbot, path, clock) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     return window
 
 
@@ -70,7 +70,7 @@ def test_a_leader_gets_no_write_action(qtbot, register_path, clock, admin_reg) -
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     assert window.form_actions is None
     assert "登记(&R)" not in menu_texts(window)
     bar = window.findChild(QToolBar, "mainToolBar")
@@ -120,3 +120,27 @@ def test_an_open_form_becomes_a_draft_at_the_end_of_the_session(qtbot, register_
     assert isinstance(restored, LendForm)
     assert restored.number.text() == n and restored.borrower.text() == "张三"
     assert "在库" in restored.card.text()  # looked up again
+
+
+def test_no_form_opens_over_the_lock_screen(qtbot, register_path, clock) -> None:
+    window = clerk_window(qtbot, register_path, clock)
+    window.lock_now()
+    screen = window.controller.lock_screen
+    screen.activateWindow()
+    QTest.keyClick(screen, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.form_actions.open("lend") is None
+    assert not window.findChildren(LendForm)
+
+
+def test_a_save_that_ends_under_the_lock_refreshes_after_unlock(qtbot, register_path, clock) -> None:
+    window = clerk_window(qtbot, register_path, clock)
+    page = window.open_page("receipts")
+    window.lock_now()
+    operations.hub().changed.emit(operations.changes({"receipts"}, (), "已登记"))
+    assert window.statusBar().currentMessage() == ""  # nothing read without the key
+    screen = window.controller.lock_screen
+    screen.password.setText(CLERK_PW)
+    screen.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.controller.is_locked, timeout=10000)
+    assert window.statusBar().currentMessage() == "已登记"
+    assert page.isVisible()

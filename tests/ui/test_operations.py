@@ -7,7 +7,13 @@ import threading
 
 import pytest
 from forms_support import carrier, new
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
 from app.errors import BadInput, RuleViolation
 from app.ledger import pickers
@@ -122,6 +128,24 @@ def test_busy_while_the_worker_runs(qtbot, clerk_reg, record) -> None:
     gate.set()
     qtbot.waitUntil(lambda: record.finished == 1, timeout=10000)
     assert not operations.busy()
+
+
+def test_long_work_shows_a_progress_window_without_cancel(qtbot, clerk_reg, record, monkeypatch) -> None:
+    monkeypatch.setattr(operations, "PROGRESS_DELAY_MS", 0)
+    gate = threading.Event()
+    op = LedgerOp(lambda reg: gate.wait(5), lambda _r: operations.changes(()))
+    op.finished(lambda: setattr(record, "finished", record.finished + 1))
+    op.run_in_background(parent=None, reg=clerk_reg)
+
+    def progress() -> list[QProgressDialog]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QProgressDialog) and w.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(progress()), timeout=5000)
+    [dialog] = progress()
+    assert dialog.labelText() == "正在保存…" and dialog.findChild(QPushButton) is None
+    gate.set()
+    qtbot.waitUntil(lambda: record.finished == 1 and not progress(), timeout=10000)
 
 
 def test_a_query_reads_on_the_worker_without_a_broadcast(qtbot, clerk_reg, people, record) -> None:

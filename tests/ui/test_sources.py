@@ -208,3 +208,18 @@ def test_a_today_line_opens_its_carrier(qtbot, window, filled) -> None:
     page.table.activated.emit(page.model.index(row, 0))
     qtbot.waitUntil(lambda: window.detail.history is not None, timeout=5000)
     assert window.detail.isVisible() and window.detail.number == filled.minutes
+
+
+def test_a_persons_name_finds_what_they_hold_or_borrowed(qtbot, window, filled) -> None:
+    page = open_page(qtbot, window, "receipts")
+    page.search_box.setText("李四")
+    page.search_box.returnPressed.emit()
+    assert column(loaded(qtbot, page), "登记号") == [filled.minutes]  # out with 李四 now
+    page = open_page(qtbot, window, "loans")
+    page.search_box.setText("张三 要点")
+    page.search_box.returnPressed.emit()
+    assert column(loaded(qtbot, page), "登记号") == [filled.plan]
+    page = open_page(qtbot, window, "destruction")
+    page.search_box.setText("李处长")  # the approver
+    page.search_box.returnPressed.emit()
+    assert column(loaded(qtbot, page), "登记号") == [filled.destroyed]

@@ -195,6 +195,23 @@ class MovementForm(LedgerForm):
     def set_row_visible(self, widget: QWidget, visible: bool) -> None:
         self.form.setRowVisible(widget if self.form.indexOf(widget) >= 0 else widget.parentWidget(),
                                 visible)
+        if visible:
+            self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show what was added (a refusal, a row) instead of squeezing the fields."""
+        if not self.isVisible():
+            return
+        layout = self.layout()
+        layout.activate()
+        # Word-wrapped labels (the rules, a refusal) are as tall as this width makes them.
+        wanted = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else self.sizeHint().height())
+        screen = self.screen()
+        if screen is not None:  # never taller than the screen (a laptop's 768 pixels)
+            wanted = min(wanted, screen.availableGeometry().height() - 60)
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def add_when(self, label: str = "发生时间") -> QDateTimeEdit:
         """When it happened: now, or the time on paper (补登记); passed only when changed."""
@@ -282,11 +299,13 @@ class MovementForm(LedgerForm):
         prefix = self.tr("不能保存：") if isinstance(error, RuleViolation) else ""
         self.error.setText(prefix + error.message)
         self.error.show()
+        self.fit_height()
         self.refused.emit(error)
 
     def show_message(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.fit_height()
 
     def clear_error(self) -> None:
         self.error.clear()

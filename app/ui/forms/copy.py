@@ -28,6 +28,7 @@ class CopyForm(MovementForm):
         self.warning = QLabel()
         self.warning.setStyleSheet("color: #b00020;")
         self.warning.setWordWrap(True)
+        self.warning.setMinimumWidth(380)
         self.add_row("", self.warning)
         self.count = QSpinBox()
         self.count.setRange(1, MAX_COPIES)

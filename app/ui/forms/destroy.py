@@ -22,8 +22,8 @@ class DestroyForm(MovementForm):
     save_text = "登记销毁"
 
     def build(self) -> None:
-        self.items = self.add_field("销毁清单", self.carrier_list_field(states=(IN,)),
-                                    hint="逐件扫描或输入登记号，回车加入清单")
+        self.items = self.add_field("销毁清单", self.carrier_list_field(states=(IN,)))
+        self.items.entry.setPlaceholderText(self.tr("逐件扫描或输入登记号，回车加入清单"))
         load = QPushButton(self.tr("加入季度清查中「拟销毁」的载体"))
         load.setAutoDefault(False)
         load.clicked.connect(self.load_candidates)
@@ -35,8 +35,9 @@ class DestroyForm(MovementForm):
                                         hint="至少两名不同的在岗人员（R32）")
         self.method = QComboBox()
         self.method.addItems(list(METHODS))
-        self.add_field("销毁方式", self.method)
-        self.place = self.add_field("销毁地点", QLineEdit(), hint="自行销毁须写明指定场所")
+        self.place = QLineEdit()
+        self.place.setPlaceholderText(self.tr("自行销毁须写明指定场所"))
+        self.add_inline("销毁方式", [("销毁方式", self.method), ("销毁地点", self.place)])
         self.add_when("销毁时间")
 
     def load_candidates(self) -> None:

@@ -143,7 +143,7 @@ class PeopleListField(QWidget):
         add.setAutoDefault(False)
         add.clicked.connect(lambda: self.add(self.entry.text()))
         self.list = QListWidget()
-        self.list.setMaximumHeight(96)
+        self.list.setMaximumHeight(84)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         remove = QPushButton(self.tr("移除"))
         remove.setAutoDefault(False)
@@ -333,6 +333,9 @@ class CarrierCard(QLabel):
         super().__init__(parent)
         self.setObjectName("carrierCard")
         self.setWordWrap(True)
+        # A wrapped label asked for its height at a narrow width claims several lines;
+        # as wide as the fields it takes the one or two it needs.
+        self.setMinimumWidth(380)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.show_summary(None)
 
@@ -370,7 +373,8 @@ class CarrierListField(QWidget):
         self.message = QLabel()
         self.message.setObjectName("fieldHint")
         self.list = QListWidget()
-        self.list.setMinimumHeight(110)
+        self.list.setMinimumHeight(90)
+        self.list.setMaximumHeight(150)
         remove = QPushButton(self.tr("移除所选"))
         remove.setAutoDefault(False)
         remove.clicked.connect(self.remove_selected)

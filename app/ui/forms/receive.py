@@ -54,6 +54,7 @@ class ReceiveForm(MovementForm):
         self.add_inline("密级", [("密级", self.level), ("份数", self.copies), ("份号", self.serial)])
         self.serial_hint = QLabel()
         self.serial_hint.setWordWrap(True)
+        self.serial_hint.setMinimumWidth(380)
         self.add_row("", self.serial_hint)
         self.doc_no = QLineEdit()
         self.issuer = QLineEdit()
