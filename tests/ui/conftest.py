@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication
 
 _configured = False
@@ -41,6 +41,10 @@ def ui_app(qapp: QApplication, tmp_path: Path):
         if isinstance(w, MainWindow):
             w.close()  # signs out and closes the register
     for w in widgets:
+        # Qt's own popups (a completer's list, a combo's drop-down) belong to the
+        # widget that owns them; deleting one first crashes the process.
+        if w.parentWidget() is not None or w.windowType() == Qt.WindowType.Popup:
+            continue
         w.setProperty("allow_close", True)
         w.setProperty("session_ended", True)
         w.hide()
