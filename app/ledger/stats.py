@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput
-from app.ledger import checks, classification, incidents
+from app.ledger import checks, classification, holidays, incidents
 from app.ledger.queries import CarrierRow, KEPT_STATES, OUT_STATES, now_of, page_of, view_at
 from app.models.carriers import Carrier
 from app.models.movements import Batch, Movement
@@ -107,11 +107,11 @@ def deadlines(s: Session, now: datetime | None = None) -> list[Due]:
     from the document's date), the written report (24 h) and the result (3
     months) of open incidents (R45), the quarter's clear-out when no check is
     recorded for it and it ends within 15 days, or the last quarter's when it was
-    missed (R30), and secrecy periods that end this year (R05: 解密 is recorded
-    by the unit that set them)."""
+    missed (R30), secrecy periods that end this year (R05: 解密 is recorded
+    by the unit that set them), and the inspection before 春节/五一/国庆 (R61)."""
     now = now_of(s, now)
     out = _classify_due(s, now) + _incident_due(s, now) + _quarter_due(s, now)
-    out += _periods_ending(s, now)
+    out += _periods_ending(s, now) + _holiday_inspections(now)
     return sorted(out, key=lambda d: (d.due, d.kind, d.ref))
 
 
@@ -161,3 +161,9 @@ def _periods_ending(s: Session, now: datetime) -> list[Due]:
                 f"《{title}》（{level}）保密期限至 {until:%Y-%m-%d}，届时须办理解密或延期",
                 now > _end_of(until)) for number, title, level, until, state in s.execute(q)
             if state in IN_CUSTODY]
+
+
+def _holiday_inspections(now: datetime) -> list[Due]:
+    return [Due("节前保密检查", "R61", _end_of(h.day - timedelta(days=1)), f"{h.day.year}{h.name}",
+                f"{h.name}（{h.day:%m月%d日}）前须开展节前保密检查", False)
+            for h in holidays.inspections_due(now.date())]
