@@ -1,0 +1,23 @@
+"""`baomi --help` and argparse's own errors are Chinese, like every other message."""
+from __future__ import annotations
+
+import pytest
+
+from app.cli import main
+
+
+def test_help_has_chinese_headings(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "用法：" in out and "位置参数" in out and "选项" in out
+    assert "positional arguments" not in out and "show this help" not in out
+
+
+def test_missing_arguments_are_named_in_chinese_exit_4(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["lend", "台账.baomi"])
+    assert done.value.code == 4
+    err = capsys.readouterr().err
+    assert "缺少必需的参数" in err and "the following" not in err
