@@ -9,7 +9,7 @@ to the moment of the build, the demo accounts and passwords of DEMO_ACCOUNTS, a 
 derivation).  `calibrated.baomi` is a small register whose keyslots carry this machine's
 real, calibrated Argon2id cost (figure 1); it has the accounts below.
 
-Hazard: a build takes about 20 minutes at 1,000,000 carriers.  It writes into
+Hazard: a build takes about 7 to 20 minutes at 1,000,000 carriers (machine load).  It writes into
 bench/.cache/wip/ and is renamed into place when complete, under a lock file, so an
 interrupted build leaves nothing under the final name and two runners never build the
 same size at once.  bench/bench_export.py keeps its own `demo{N}.baomi` registers.
@@ -79,7 +79,7 @@ def ensure_demo(carriers: int, *, log=print) -> Path:
         for p in (tmp, keys_of(tmp), Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
             p.unlink(missing_ok=True)
         log(f"building {db.name} with `baomi demo {tmp.name} --carriers {carriers} --fast-kdf` "
-            f"(once; about 20 minutes at 1,000,000) ...")
+            f"(once; about 10 minutes at 1,000,000) ...")
         t = time.perf_counter()
         env = dict(os.environ)
         env["PYTHONPATH"] = str(HERE.parent) + (os.pathsep + env["PYTHONPATH"]
@@ -101,13 +101,14 @@ def ensure_demo(carriers: int, *, log=print) -> Path:
     return db
 
 
-def ensure_calibrated(*, log=print) -> Path:
-    """A small register whose slots use this machine's real Argon2id calibration."""
+def ensure_calibrated(*, log=print, again: bool = False) -> Path:
+    """A small register whose slots use this machine's real Argon2id calibration
+    (`again`: calibrate anew and replace it)."""
     db = CACHE / "calibrated.baomi"
-    if db.exists() and keys_of(db).exists():
+    if db.exists() and keys_of(db).exists() and not again:
         return db
     with _build_lock("calibrated"):
-        if db.exists() and keys_of(db).exists():
+        if db.exists() and keys_of(db).exists() and not again:
             return db
         from app.clock import SystemClock
         from app.crypto.kdf import calibrate

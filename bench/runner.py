@@ -1,6 +1,6 @@
 """`bench/run`: every figure of issue 8 against its baseline, one table, bench/RESULTS.md.
 
-    bench/run                 the full bench (1,000,000-carrier register; builds it once, ~20 min)
+    bench/run                 the full bench (1,000,000-carrier register; built once, ~10 min)
     bench/run --quick         a smaller scale (100,000 carriers, fewer runs)
     bench/run --only 1,3,10   some figures only (the table in RESULTS.md is not rewritten)
 
@@ -118,7 +118,7 @@ def figures_from(stdout: str) -> list[Figure]:
 
 def export_figures(stdout: str, stderr: str) -> list[Figure]:
     """bench/bench_export.py (owned by the paper/Excel engineer): medians of its runs."""
-    runs = re.findall(r"gather ([\d.]+) s, our write ([\d.]+) s, plain write ([\d.]+) s", stderr)
+    runs = re.findall(r"gather ([\d.]+) s, our write ([\d.]+) s[^,]*, plain write ([\d.]+) s", stderr)
     if not runs:
         raise ValueError("no run lines in bench_export.py's output")
     gather = [float(g) for g, _, _ in runs]
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_calibrated(log=lambda *a: print(*a, file=sys.stderr))
     n = 100_000 if args.quick else 1_000_000
     if not wanted or wanted & {"3", "4", "5", "8", "9", "10"}:
-        ensure_demo(n, log=lambda *a: print(*a, file=sys.stderr))  # ~20 min at 1,000,000, once
+        ensure_demo(n, log=lambda *a: print(*a, file=sys.stderr))  # minutes at 1,000,000, once
     start = time.perf_counter()
     figs: list[Figure] = []
     errors: dict[str, str] = {}

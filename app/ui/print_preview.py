@@ -31,12 +31,20 @@ from app.io.printing import setup_page
 Paint = Callable[[QPrinter], object]
 
 
-def new_printer(*, landscape: bool = True, title: str = "") -> QPrinter:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+PRINT_DPI = 600  # the page engine lays text out at the device's resolution
+
+
+def configure(printer: QPrinter, *, landscape: bool = True, title: str = "") -> QPrinter:
+    printer.setResolution(PRINT_DPI)
     printer.setDocName(title or "保密台账")
     printer.setCreator("baomi 保密台账")
     setup_page(printer, landscape=landscape)
     return printer
+
+
+def new_printer(*, landscape: bool = True, title: str = "") -> QPrinter:
+    return configure(QPrinter(QPrinter.PrinterMode.HighResolution), landscape=landscape,
+                     title=title)
 
 
 def pdf_printer(path: Path | str, *, landscape: bool = True, title: str = "") -> QPrinter:
@@ -67,13 +75,14 @@ def guarded(parent: QWidget | None, paint: Paint) -> Callable[[QPrinter], None]:
 def open_preview(parent: QWidget | None, paint: Paint, *, landscape: bool = True,
                  title: str = "打印预览") -> QPrintPreviewDialog:
     """A non-blocking print preview; its 打印 button prints what it shows."""
-    printer = new_printer(landscape=landscape, title=title)
-    dialog = QPrintPreviewDialog(printer, parent)
+    # The dialog's own printer: it lives and dies with the dialog (a Python-owned one
+    # could be collected while the dialog, deleted later, still points at it).
+    dialog = QPrintPreviewDialog(parent)
+    configure(dialog.printer(), landscape=landscape, title=title)
     dialog.setWindowTitle(title)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.paintRequested.connect(guarded(parent, paint))
     dialog.resize(1000, 760)
-    dialog.printer_ref = printer  # keep the printer alive as long as the dialog
     dialog.open()
     return dialog
 
@@ -81,16 +90,15 @@ def open_preview(parent: QWidget | None, paint: Paint, *, landscape: bool = True
 def open_print(parent: QWidget | None, paint: Paint, *, landscape: bool = True,
                title: str = "打印") -> QPrintDialog:
     """The system print dialog; on 打印 the pages are painted onto the chosen printer."""
-    printer = new_printer(landscape=landscape, title=title)
-    dialog = QPrintDialog(printer, parent)
+    dialog = QPrintDialog(parent)  # its own printer, as above
+    configure(dialog.printer(), landscape=landscape, title=title)
     dialog.setWindowTitle(title)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.printer_ref = printer
     run = guarded(parent, paint)
 
     def accepted(result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
-            run(printer)
+            run(dialog.printer())
 
     dialog.finished.connect(accepted)
     dialog.open()

@@ -150,7 +150,9 @@ def main() -> None:
 
     dialog = ImportDialog(reg, window)
     dialog.show()
-    dialog.load(messy_workbook(tmp))
+    folder = Path(tempfile.gettempdir()) / "保密室旧台账"  # a stable path for the picture
+    folder.mkdir(exist_ok=True)
+    dialog.load(messy_workbook(folder))
     settle(app, lambda: dialog.proposal is not None)
     dialog.validate()
     settle(app, lambda: dialog.plan is not None)
