@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.errors import BadInput
 from app.ledger import lookup
-from app.ledger.queries import _LEVEL_ORDER, _check_choice, _range, person_id, search_clause
+from app.ledger.queries import _LEVEL_ORDER, check_choice, date_bounds, person_id, search_clause
 from app.models.carriers import LEVELS, Carrier, Person
 from app.models.journal import JournalEntry
 from app.models.movements import Incident, Movement
@@ -77,8 +77,8 @@ def _ledger_where(ledger: str) -> list:
 def _movement_where(s: Session, ledger: str, *, search: str | None, level: str | None,
                     person: str | int | None, date_from: Any, date_to: Any,
                     carrier_id: int | None = None) -> list:
-    _check_choice(level, LEVELS, "密级")
-    where = _ledger_where(ledger) + _range(Movement.occurred_at, date_from, date_to)
+    check_choice(level, LEVELS, "密级")
+    where = _ledger_where(ledger) + date_bounds(Movement.occurred_at, date_from, date_to)
     clause = search_clause(search)
     if clause is not None:
         where.append(clause)

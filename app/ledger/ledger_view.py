@@ -13,7 +13,7 @@ indexed query returning frozen rows, like the rest of the ledger's queries:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -22,8 +22,17 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import BadInput
 from app.ledger import incidents
 from app.ledger.history import MovementRow, movement_rows
-from app.ledger.queries import (CarrierRow, _LEVEL_ORDER, loan_deadline, now_of, page_of,
-                                search_clause, view_at)
+from app.ledger.queries import (
+    _LEVEL_ORDER,
+    CarrierRow,
+    check_choice,
+    date_bounds,
+    loan_deadline,
+    now_of,
+    page_of,
+    search_clause,
+    view_at,
+)
 from app.models.carriers import LEVELS, MEDIA_KINDS, STATES, Carrier, Person
 from app.models.movements import Incident, Movement
 
@@ -31,25 +40,6 @@ LOAN_LEDGERS = ("借阅", "外出携带")
 LOAN_STATUSES = ("未归还", "已归还")
 LOAN_ORDERS = ("occurred_at", "due_at", "returned_at", "number", "title", "level", "person",
                "approver", "id")
-
-
-def _choice(value: str | None, allowed: tuple[str, ...], what: str) -> None:
-    if value is not None and value not in allowed:
-        raise BadInput(f"未知的{what}「{value}」，应为 {'、'.join(allowed)} 之一。")
-
-
-def _bounds(col: Any, date_from: date | datetime | None, date_to: date | datetime | None) -> list:
-    """A date bound covers the whole day; a datetime bound is exact."""
-    out = []
-    if date_from is not None:
-        start = date_from if isinstance(date_from, datetime) else datetime.combine(date_from, time())
-        out.append(col >= start)
-    if date_to is not None:
-        if isinstance(date_to, datetime):
-            out.append(col <= date_to)
-        else:
-            out.append(col < datetime.combine(date_to + timedelta(days=1), time()))
-    return out
 
 
 # -- 借阅 and 外出携带 --------------------------------------------------------------
@@ -79,9 +69,9 @@ def people_in_search(s: Session, search: str | None) -> tuple[str, list[int]]:
 
 def _loan_where(s: Session, ledger: str, *, status: str | None, search: str | None,
                 level: str | None, date_from: Any, date_to: Any) -> list[ColumnElement[bool]]:
-    _choice(ledger, LOAN_LEDGERS, "台账")
-    _choice(status, LOAN_STATUSES, "归还状态")
-    _choice(level, LEVELS, "密级")
+    check_choice(ledger, LOAN_LEDGERS, "台账")
+    check_choice(status, LOAN_STATUSES, "归还状态")
+    check_choice(level, LEVELS, "密级")
     where: list[ColumnElement[bool]] = [Movement.kind == "借出"]
     if ledger == "外出携带":
         where.append(Movement.state_after == "外出携带")
@@ -97,7 +87,7 @@ def _loan_where(s: Session, ledger: str, *, status: str | None, search: str | No
         where.append(clause)
     if level:
         where.append(Carrier.level == level)
-    return where + _bounds(Movement.occurred_at, date_from, date_to)
+    return where + date_bounds(Movement.occurred_at, date_from, date_to)
 
 
 def loans_page(s: Session, ledger: str = "借阅", *, status: str | None = None, offset: int = 0,
@@ -154,8 +144,8 @@ def count_loans(s: Session, ledger: str = "借阅", *, status: str | None = None
 # -- storage media (R06) -----------------------------------------------------------------
 
 def _media_where(search: str | None, level: str | None, state: str | None) -> list:
-    _choice(level, LEVELS, "密级")
-    _choice(state, STATES, "状态")
+    check_choice(level, LEVELS, "密级")
+    check_choice(state, STATES, "状态")
     where: list = [Carrier.kind.in_(MEDIA_KINDS)]
     clause = search_clause(search)
     if clause is not None:
@@ -172,8 +162,8 @@ def media_page(s: Session, *, offset: int = 0, limit: int | None = 100, order_by
                state: str | None = None) -> list[CarrierRow]:
     """The carriers that are storage media (光盘, 磁盘, U盘/移动硬盘), as the carrier
     register lists them; the medium's hardware serial is in `media_serials`."""
-    _choice(level, LEVELS, "密级")
-    _choice(state, STATES, "状态")
+    check_choice(level, LEVELS, "密级")
+    check_choice(state, STATES, "状态")
     view = replace(view_at(None), where=[Carrier.kind.in_(MEDIA_KINDS)])
     return page_of(s, view, offset=offset, limit=limit, order_by=order_by, descending=descending,
                    search=search, level=level, state=state)

@@ -138,12 +138,12 @@ def search_clause(search: str | None) -> ColumnElement[bool] | None:
     return and_(*clauses)
 
 
-def _check_choice(value: str | None, allowed: tuple[str, ...], what: str) -> None:
+def check_choice(value: str | None, allowed: tuple[str, ...], what: str) -> None:
     if value is not None and value not in allowed:
         raise BadInput(f"未知的{what}「{value}」，应为 {'、'.join(allowed)} 之一。")
 
 
-def _range(col: Any, date_from: date | datetime | None, date_to: date | datetime | None) -> list:
+def date_bounds(col: Any, date_from: date | datetime | None, date_to: date | datetime | None) -> list:
     """A date bound covers the whole day; a datetime bound is exact."""
     out = []
     if date_from is not None:
@@ -206,8 +206,8 @@ def view_at(as_of: datetime | None, *, by_registration: bool = True) -> View:
 def _carrier_where(s: Session, view: View, *, search: str | None, level: str | None,
                    state: str | None, holder: str | int | None, date_from: Any,
                    date_to: Any, states: tuple[str, ...] | None = None) -> list:
-    _check_choice(level, LEVELS, "密级")
-    _check_choice(state, STATES, "状态")
+    check_choice(level, LEVELS, "密级")
+    check_choice(state, STATES, "状态")
     where = list(view.where)
     clause = search_clause(search)
     if clause is not None:
@@ -225,7 +225,7 @@ def _carrier_where(s: Session, view: View, *, search: str | None, level: str | N
                              and_(Carrier.custodian_id == pid, Carrier.state.in_(KEPT_STATES))))
         else:
             where.append(view.holder_id == pid)
-    where += _range(Carrier.registered_at, date_from, date_to)
+    where += date_bounds(Carrier.registered_at, date_from, date_to)
     return where
 
 

@@ -130,3 +130,22 @@ def test_list_people_shows_what_each_holds(clerk_reg, people):
     _lend_to_zhangsan(clerk_reg)
     held = {p.name: p.held for p in list_people(clerk_reg)}
     assert held["张三"] == 1 and held["李四"] == 0
+
+
+def test_list_people_counts_what_each_holds_like_held_count(clerk_reg, people, clock) -> None:
+    """The listing's grouped counts equal the per-person rule check (R40, R62)."""
+    from app.ledger import loans
+    from app.ledger.carriers import NewCarrier, receive
+    from app.ledger.people import held_count, list_people
+
+    kept = receive(clerk_reg, NewCarrier(title="保管件", level="秘密", custodian="赵六"))
+    receive(clerk_reg, NewCarrier(title="保管件二", level="秘密", custodian="赵六"))
+    lent = receive(clerk_reg, NewCarrier(title="借阅件", level="秘密", custodian="李处长"))
+    clock.advance(minutes=5)
+    loans.lend(clerk_reg, lent[0], borrower="张三", approver="李处长")
+    loans.lend(clerk_reg, kept[0], borrower="赵六", approver="李处长")  # its own custodian
+    listed = {p.name: p.held for p in list_people(clerk_reg)}
+    with clerk_reg.read() as s:
+        for name, pid in people.items():
+            assert listed[name] == held_count(s, pid), name
+    assert listed["赵六"] == 2 and listed["张三"] == 1 and listed["李处长"] == 1
