@@ -85,12 +85,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _gui(argv: list[str]) -> int:
-    try:
-        from app.ui.main import run_app  # the desktop app (issue 5)
-    except ImportError:
+    if not _has_display():
+        # Qt would abort with an English plugin error; say it plainly instead.
+        sys.stderr.write("没有可用的图形显示（未设置 DISPLAY），无法打开桌面程序；可使用以下命令行功能。\n")
         build_parser().print_help()
-        return 0
+        return 5
+    from app.ui.main import run_app  # the desktop app
     return run_app(argv)
+
+
+def _has_display() -> bool:
+    import os
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 if __name__ == "__main__":

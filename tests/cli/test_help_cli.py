@@ -21,3 +21,13 @@ def test_missing_arguments_are_named_in_chinese_exit_4(capsys: pytest.CaptureFix
     assert done.value.code == 4
     err = capsys.readouterr().err
     assert "缺少必需的参数" in err and "the following" not in err
+
+
+def test_no_display_says_so_in_chinese_instead_of_a_qt_abort(monkeypatch, capsys) -> None:
+    import sys
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main([]) == 5
+    captured = capsys.readouterr()
+    assert "没有可用的图形显示" in captured.err and "用法：" in captured.out
