@@ -39,6 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db(p)
     p.set_defaults(func=cmd_checkpoint)
 
+    p = sub.add_parser("recovery-code", help="更换恢复码（系统管理员）：旧恢复码立即失效，新恢复码只显示一次")
+    add_db(p)
+    p.set_defaults(func=cmd_recovery_code)
+
     p = sub.add_parser("passwd", help="修改本账户口令（先读原口令，再读新口令）")
     add_db(p)
     p.set_defaults(func=cmd_passwd)
@@ -140,6 +144,15 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         sys.stdout.write(verifying.checkpoint(reg) + "\n")
+    return 0
+
+
+def cmd_recovery_code(args: argparse.Namespace) -> int:
+    reg, _ = common.sign_in(args)
+    with reg:
+        code = accounts.replace_recovery_code(reg)
+    sys.stderr.write("旧恢复码已失效。请立即打印下面的新恢复码，装入信封密封，存放于保密柜。\n")
+    sys.stdout.write(code + "\n")
     return 0
 
 

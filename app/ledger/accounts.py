@@ -398,3 +398,19 @@ def list_accounts(reg: Register) -> list[AccountInfo]:
                                    a.last_login_at,
                                    reg.keyfile.minutes_locked(slot, now) if slot else 0))
         return out
+
+
+def replace_recovery_code(reg: Register) -> str:
+    """A new recovery code after the old one was used or its envelope opened.
+
+    The old code stops working at once; the new one is shown once, to be
+    printed, sealed and kept in the safe.  Journaled (never the code itself).
+    """
+    require_role(reg, ROLE_ADMIN)
+    code = new_recovery_code()
+    with reg.operation("更换恢复码") as s:
+        append_entries(s, [{"action": "更换恢复码", "obj_type": "register", "obj_id": "recovery",
+                            "after": {"replaced_by": reg.actor}}])
+    reg.keyfile.put(RECOVERY, normalize(code), reg.data_key, kind="recovery")
+    reg.keyfile.save()
+    return code

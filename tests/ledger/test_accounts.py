@@ -284,3 +284,23 @@ def test_disabled_account_cannot_sign_in_and_its_old_password_unwraps_nothing(
     slot = keyfile.find(CLERK)
     assert slot.disabled and slot.wrapped == ""
     assert keyfile.unwrap(slot, CLERK_PW) is None
+
+
+def test_replaced_recovery_code_works_and_the_old_one_no_longer_does(
+        register_path, recovery_code, clock) -> None:
+    """After the envelope was opened the administrator makes a new code (R52)."""
+    import pytest as _pytest
+
+    from app.errors import AuthError, PermissionDenied
+    reg = accounts.sign_in(register_path, "admin", "Guanli#2026a", clock=clock)
+    with reg:
+        new_code = accounts.replace_recovery_code(reg)
+    assert new_code != recovery_code
+    with _pytest.raises(AuthError):
+        accounts.recover(register_path, "clerk", recovery_code, "Xinkouling#2026", clock=clock)
+    accounts.recover(register_path, "clerk", new_code.lower().replace("-", " "), "Xinkouling#2026",
+                     clock=clock)
+    clerk = accounts.sign_in(register_path, "clerk", "Xinkouling#2026", clock=clock)
+    with clerk:
+        with _pytest.raises(PermissionDenied):
+            accounts.replace_recovery_code(clerk)
