@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
 from app.cli import common
-from app.cli.common import PasswordSource, add_db, print_json
+from app.cli.common import PasswordSource, add_db, print_json, say, table
 from app.errors import BadInput
-from app.ledger import accounts, backup as backups, verify as verifying
+from app.ledger import accounts
+from app.ledger import backup as backups
+from app.ledger import verify as verifying
 from app.ledger.settings import LEVELS
 from app.models.accounts import ROLE_ADMIN
 from app.store.register import Register
@@ -96,10 +97,6 @@ def _register_users(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(func=cmd_users_list)
 
 
-def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
-
-
 # -- set-up -----------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -109,12 +106,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise BadInput(f"文件 {path} 已存在，不会覆盖已有的登记簿。")
     admin_pw = pw.read(f"系统管理员 {args.admin} 的口令：", confirm=True)
     clerk_pw = pw.read(f"保密员 {args.clerk} 的初始口令：", confirm=True) if args.clerk else None
-    _say("正在按本机性能设定密钥派生参数（约需数秒）……")
+    say("正在按本机性能设定密钥派生参数（约需数秒）……")
     code = accounts.create_register(path, unit=args.unit, level=args.level, admin=args.admin,
                                     admin_password=admin_pw, clerk=args.clerk,
                                     clerk_password=clerk_pw, clock=common.clock())
-    _say(f"已建立登记簿 {path}（{args.level}）。")
-    _say("以下恢复码只显示这一次：请打印或抄写，密封后存放于保密柜。")
+    say(f"已建立登记簿 {path}（{args.level}）。")
+    say("以下恢复码只显示这一次：请打印或抄写，密封后存放于保密柜。")
     sys.stdout.write(code + "\n")
     return 0
 
@@ -136,7 +133,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     out.write(f"发现 {len(report.problems)} 个问题：\n")
     for problem in report.problems:
         out.write(f"  - {problem}\n")
-    _say(f"校验未通过：发现 {len(report.problems)} 个问题。")
+    say(f"校验未通过：发现 {len(report.problems)} 个问题。")
     return 1
 
 
@@ -163,7 +160,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with reg:
         new = pw.read("新口令：", confirm=True)
         accounts.change_password(reg, old, new)
-    _say("口令已修改。")
+    say("口令已修改。")
     return 0
 
 
@@ -172,7 +169,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     code = pw.read("恢复码：")
     new = pw.read(f"{args.user} 的新口令：", confirm=True)
     accounts.recover(Path(args.db), args.user, code, new, clock=common.clock())
-    _say(f"已用恢复码重置账户 {args.user} 的口令。")
+    say(f"已用恢复码重置账户 {args.user} 的口令。")
     return 0
 
 
@@ -184,7 +181,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         accounts.require_role(reg, ROLE_ADMIN)
         initial = pw.read(f"{args.name} 的初始口令：", confirm=True)
         accounts.add_account(reg, args.name, args.role, initial, display_name=args.display_name)
-    _say(f"已新建账户 {args.name}；首次登录时须修改初始口令。")
+    say(f"已新建账户 {args.name}；首次登录时须修改初始口令。")
     return 0
 
 
@@ -192,7 +189,7 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         accounts.disable_account(reg, args.name)
-    _say(f"已停用账户 {args.name}。")
+    say(f"已停用账户 {args.name}。")
     return 0
 
 
@@ -202,7 +199,7 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
         accounts.require_role(reg, ROLE_ADMIN)
         temporary = pw.read(f"{args.name} 的临时口令：", confirm=True)
         accounts.reset_password(reg, args.name, temporary)
-    _say(f"已重置账户 {args.name} 的口令；其登录时须修改。")
+    say(f"已重置账户 {args.name} 的口令；其登录时须修改。")
     return 0
 
 
@@ -210,7 +207,7 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         accounts.unlock_account(reg, args.name)
-    _say(f"已解锁账户 {args.name}。")
+    say(f"已解锁账户 {args.name}。")
     return 0
 
 
@@ -225,7 +222,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     rows = [[i.username, i.display_name, "、".join(i.roles), _state(i), i.must_change or "-",
              f"{i.password_changed_at:%Y-%m-%d %H:%M}",
              f"{i.last_login_at:%Y-%m-%d %H:%M}" if i.last_login_at else "-"] for i in infos]
-    sys.stdout.write(_table(head, rows))
+    sys.stdout.write(table(head, rows))
     return 0
 
 
@@ -237,25 +234,13 @@ def _state(info: accounts.AccountInfo) -> str:
     return "正常"
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """Columns padded by display width, so Chinese text lines up in a terminal."""
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
-             for r in [head, *rows]]
-    return "\n".join(lines) + "\n"
-
-
 # -- backup -----------------------------------------------------------------------
 
 def cmd_backup(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         result = backups.backup(reg, Path(args.to))
-    _say(f"已备份到 {result.folder}，检查点 {result.checkpoint}。"
+    say(f"已备份到 {result.folder}，检查点 {result.checkpoint}。"
          "备份介质本身是涉密载体，请登记并妥善保管（R55）。")
     sys.stdout.write(result.checkpoint + "\n")
     return 0
@@ -263,7 +248,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     manifest = backups.restore(Path(args.dir), Path(args.to))
-    _say(f"已恢复为登记簿 {args.to}（备份时间 {manifest['created_at']}，检查点 {manifest['checkpoint']}）。"
+    say(f"已恢复为登记簿 {args.to}（备份时间 {manifest['created_at']}，检查点 {manifest['checkpoint']}）。"
          "请用原账户口令登录并执行 baomi verify。")
     return 0
 
@@ -278,5 +263,5 @@ def _sign_in_keeping_password(args: argparse.Namespace) -> tuple[Register, Passw
     reg = accounts.sign_in(Path(args.db), args.user, password, clock=common.clock(),
                            allow_password_change=True)
     for notice in reg.sign_in_info.get("notices") or []:
-        _say(notice)
+        say(notice)
     return reg, pw, password

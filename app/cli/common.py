@@ -7,7 +7,8 @@ import json
 import os
 import sys
 import traceback
-from datetime import datetime
+import unicodedata
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,30 @@ def unexpected(e: BaseException) -> int:
         traceback.print_exception(e)
     sys.stderr.write(f"发生了意外错误（{type(e).__name__}），操作未完成，已保存的内容未受影响。\n")
     return 5
+
+
+def add_at(p: argparse.ArgumentParser) -> None:
+    """Every movement may be entered after the fact (补登记)."""
+    p.add_argument("--at", metavar="DATETIME", help="实际发生时间（补登记），如 2026-11-26 14:30")
+
+
+def parse_date(text: str | None, what: str) -> date | None:
+    when = parse_time(text, what)
+    return when.date() if isinstance(when, datetime) else None
+
+
+def say(text: str) -> None:
+    """A message for the person (standard error); data goes to standard output."""
+    sys.stderr.write(text + "\n")
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(head: list[str], rows: list[list[str]]) -> str:
+    """Columns padded by display width, so Chinese text lines up in a terminal."""
+    widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(r, widths)).rstrip()
+             for r in [head, *rows]]
+    return "\n".join(lines) + "\n"

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from app.cli import common
-from app.cli.common import add_db
+from app.cli.common import add_db, parse_date
 from app.errors import BadInput
 
 
@@ -76,11 +75,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_report)
 
 
-def _date(text: str | None, what: str) -> date | None:
-    t = common.parse_time(text, what)
-    return t.date() if t else None
-
-
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
@@ -91,7 +85,7 @@ def _level_note(level: str) -> str:
 
 def cmd_print(args: argparse.Namespace) -> int:
     from app.io.ledger_print import print_ledger
-    date_from, date_to = _date(args.date_from, "起始日期"), _date(args.date_to, "截止日期")
+    date_from, date_to = parse_date(args.date_from, "起始日期"), parse_date(args.date_to, "截止日期")
     reg, _ = common.sign_in(args)
     with reg:
         r = print_ledger(reg, args.ledger, args.out, date_from=date_from, date_to=date_to,

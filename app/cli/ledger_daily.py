@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import unicodedata
 from dataclasses import asdict
-from datetime import date, datetime
 
 from app.cli import common
-from app.cli.common import add_db, parse_time, print_json
+from app.cli.common import (
+    add_at,
+    add_db,
+    parse_date,
+    parse_time,
+    print_json,
+    say,
+    table,
+)
 from app.errors import BadInput
 from app.ledger import circulation, devices, dispatch, loans, people
 from app.ledger.carriers import NewCarrier, receive
@@ -35,10 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _group(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse._SubParsersAction:
     p = sub.add_parser(name, help=help_)
     return p.add_subparsers(dest="action", metavar="操作", required=True, parser_class=type(p))
-
-
-def _at(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--at", metavar="DATETIME", help="实际发生时间（补登记），如 2026-11-26 14:30")
 
 
 # -- people -------------------------------------------------------------------------
@@ -77,32 +79,32 @@ def _register_person(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_person_add(args: argparse.Namespace) -> int:
-    pledge = _date(args.pledge_date, "承诺书日期")
+    pledge = parse_date(args.pledge_date, "承诺书日期")
     reg, _ = common.sign_in(args)
     with reg:
         pid = people.add_person(reg, name=args.name, dept=args.dept, clearance=args.clearance,
                                 is_leader=args.leader, is_principal_leader=args.principal_leader,
                                 pledge_date=pledge)
-    _say(f"已登记人员 {args.name}（{args.dept or '无部门'}，{args.clearance}）。")
+    say(f"已登记人员 {args.name}（{args.dept or '无部门'}，{args.clearance}）。")
     sys.stdout.write(f"{pid}\n")
     return 0
 
 
 def cmd_person_status(args: argparse.Namespace) -> int:
-    until = _date(args.until, "脱密期截止日期")
+    until = parse_date(args.until, "脱密期截止日期")
     reg, _ = common.sign_in(args)
     with reg:
         people.set_status(reg, args.person, args.status, until=until)
-    _say(f"{args.person} 已设为{args.status}" + (f"（至 {until}）" if until else "") + "。")
+    say(f"{args.person} 已设为{args.status}" + (f"（至 {until}）" if until else "") + "。")
     return 0
 
 
 def cmd_person_training(args: argparse.Namespace) -> int:
-    on = _date(args.on, "培训日期")
+    on = parse_date(args.on, "培训日期")
     reg, _ = common.sign_in(args)
     with reg:
         people.add_training(reg, args.person, on=on, topic=args.topic, hours=args.hours)
-    _say(f"已登记 {args.person} 的培训：{args.topic}。")
+    say(f"已登记 {args.person} 的培训：{args.topic}。")
     return 0
 
 
@@ -119,7 +121,7 @@ def cmd_person_list(args: argparse.Namespace) -> int:
              str(i.pledge_date or "-"),
              i.status + (f"（至 {i.declassify_until}）" if i.declassify_until else ""),
              str(i.held), str(i.trainings)] for i in infos]
-    sys.stdout.write(_table(head, rows))
+    sys.stdout.write(table(head, rows))
     return 0
 
 
@@ -150,7 +152,7 @@ def _register_receive(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--handed-in-by", metavar="PERSON", help="会议带回：交回人（R07）")
     p.add_argument("--media-id", default="", help="介质硬件序列号（U盘、硬盘等，R06）")
     p.add_argument("--doc-date", metavar="DATE", help="成文日期（计算保密期限、定密期限）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_receive)
 
 
@@ -167,15 +169,15 @@ def cmd_receive(args: argparse.Namespace) -> int:
         origin=args.origin, via=args.meeting if meeting else args.via,
         received_by=args.handed_in_by if meeting else args.received_by,
         approved_by=args.approver, approved_count=args.approved_count,
-        doc_date=_date(args.doc_date, "成文日期"), media_id=args.media_id)
+        doc_date=parse_date(args.doc_date, "成文日期"), media_id=args.media_id)
     reg, _ = common.sign_in(args)
     with reg:
         numbers = receive(reg, nc, at=received or at)
         now = reg.clock.now()
     when = received or at or now
-    _say(f"已登记 {len(numbers)} 件：{args.title}（{args.level}）。")
+    say(f"已登记 {len(numbers)} 件：{args.title}（{args.level}）。")
     if when.date() < now.date():
-        _say(f"提示：收到于 {when:%Y-%m-%d}，今日才登记，已标注未当日登记（R01）。")
+        say(f"提示：收到于 {when:%Y-%m-%d}，今日才登记，已标注未当日登记（R01）。")
     sys.stdout.write("".join(f"{n}\n" for n in numbers))
     return 0
 
@@ -193,7 +195,7 @@ def _register_loans(sub: argparse._SubParsersAction) -> None:
                    help="绝密载体携带外出已经本单位主要领导批准（R15）")
     p.add_argument("--due", metavar="DATETIME", help="应还时间（缺省为当日下班时间，R12）")
     p.add_argument("--purpose", default="", help="用途")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_lend)
 
     p = sub.add_parser("return", help="归还登记（只能由借阅人本人交还，R13）")
@@ -203,7 +205,7 @@ def _register_loans(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--condition", default="完好", help="清点情况，如 完好、缺第3页")
     p.add_argument("--pages-not-checked", action="store_true", help="未清点页数（如实记录）")
     p.add_argument("--not-signed", action="store_true", help="阅读人未签名（将被拒绝，R14）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_return)
 
 
@@ -217,7 +219,7 @@ def cmd_lend(args: argparse.Namespace) -> int:
                          principal_leader_approved=args.principal_leader_approved, at=at)
         due_at = _movement(reg, mid).due_at
     what = "携带外出" if args.take_out else "借出"
-    _say(f"{args.number} 已{what}给 {args.to}，应于 {due_at:%Y-%m-%d %H:%M} 前交还保密员。")
+    say(f"{args.number} 已{what}给 {args.to}，应于 {due_at:%Y-%m-%d %H:%M} 前交还保密员。")
     return 0
 
 
@@ -229,9 +231,9 @@ def cmd_return(args: argparse.Namespace) -> int:
                             pages_checked=not args.pages_not_checked,
                             reader_signed=not args.not_signed, at=at)
         flagged = _movement(reg, mid).flagged
-    _say(f"{args.number} 已由 {args.by} 交还。")
+    say(f"{args.number} 已由 {args.by} 交还。")
     if flagged:
-        _say(f"提示：{flagged}")
+        say(f"提示：{flagged}")
     return 0
 
 
@@ -245,21 +247,21 @@ def _register_circulate(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--readers", required=True, help="阅读人，按顺序逗号分隔")
     a.add_argument("--approver", required=True, metavar="PERSON", help="批准领导（R10）")
     a.add_argument("--purpose", default="", help="用途")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_circulate_start)
 
     a = actions.add_parser("next", help="当前阅读人交回并签名，交下一位阅读人")
     add_db(a)
     a.add_argument("number", metavar="NUMBER")
     a.add_argument("--condition", default="完好", help="清点情况")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_circulate_next)
 
     a = actions.add_parser("stop", help="提前终止传阅（载体须已交回）")
     add_db(a)
     a.add_argument("number", metavar="NUMBER")
     a.add_argument("--reason", required=True, help="终止原因")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_circulate_stop)
 
 
@@ -270,7 +272,7 @@ def cmd_circulate_start(args: argparse.Namespace) -> int:
     with reg:
         circulation.start_circulation(reg, args.number, readers=readers, approver=args.approver,
                                       purpose=args.purpose, at=at)
-    _say(f"{args.number} 开始传阅（{' → '.join(readers)}），已交 {readers[0]}。")
+    say(f"{args.number} 开始传阅（{' → '.join(readers)}），已交 {readers[0]}。")
     return 0
 
 
@@ -280,11 +282,11 @@ def cmd_circulate_next(args: argparse.Namespace) -> int:
     with reg:
         mid = circulation.next_reader(reg, args.number, condition=args.condition, at=at)
         if mid is None:
-            _say(f"{args.number} 传阅完毕，已交回保密员。")
+            say(f"{args.number} 传阅完毕，已交回保密员。")
             return 0
         with reg.read() as s:
             name = s.get(Person, s.get(Movement, mid).person_id).name
-    _say(f"{args.number} 已交回保密员并转交下一位阅读人 {name}。")
+    say(f"{args.number} 已交回保密员并转交下一位阅读人 {name}。")
     return 0
 
 
@@ -293,7 +295,7 @@ def cmd_circulate_stop(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         circulation.stop_circulation(reg, args.number, reason=args.reason, at=at)
-    _say(f"{args.number} 的传阅已终止。")
+    say(f"{args.number} 的传阅已终止。")
     return 0
 
 
@@ -306,7 +308,7 @@ def _register_dispatch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", required=True, metavar="UNIT", help="收文单位")
     p.add_argument("--channel", required=True, help="传递方式：机要通信、专人、保密员")
     p.add_argument("--by", metavar="PERSON", help="递送人（专人传递时必填）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_dispatch)
 
     p = sub.add_parser("dispatch-receipt", help="登记发文回执（收文单位已签收）")
@@ -314,7 +316,7 @@ def _register_dispatch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("--signed-by", required=True, help="回执上的签收人")
     p.add_argument("--receipt-no", default="", help="回执编号")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_dispatch_receipt)
 
 
@@ -324,7 +326,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     with reg:
         dispatch.dispatch(reg, args.number, to_unit=args.to, channel=args.channel,
                           sent_by=args.by, at=at)
-    _say(f"{args.number} 已发往 {args.to}（{args.channel}），请在回执退回后登记签收。")
+    say(f"{args.number} 已发往 {args.to}（{args.channel}），请在回执退回后登记签收。")
     return 0
 
 
@@ -334,7 +336,7 @@ def cmd_dispatch_receipt(args: argparse.Namespace) -> int:
     with reg:
         dispatch.receipt_signed(reg, args.number, signed_by=args.signed_by,
                                 receipt_no=args.receipt_no, at=at)
-    _say(f"{args.number} 的发文回执已登记（签收人 {args.signed_by}）。")
+    say(f"{args.number} 的发文回执已登记（签收人 {args.signed_by}）。")
     return 0
 
 
@@ -351,7 +353,7 @@ def _register_device(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--model", default="", help="品牌型号")
     a.add_argument("--serial-no", default="", help="序列号")
     a.add_argument("--encrypted-fax", action="store_true", help="传真机配有加密设施（R64）")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_device_add)
 
     a = actions.add_parser("repair", help="登记维修（涉密设备须现场监督；外出修理须拆除存储部件）")
@@ -362,7 +364,7 @@ def _register_device(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--supervisor", metavar="PERSON", help="现场监督人")
     a.add_argument("--description", default="", help="故障及维修情况")
     a.add_argument("--storage-removed", action="store_true", help="硬盘等存储部件已拆下留存")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_device_repair)
 
     a = actions.add_parser("list", help="列出设备")
@@ -378,7 +380,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
         number = devices.add_device(reg, kind=args.kind, level=args.level, location=args.location,
                                     custodian=args.custodian, model=args.model,
                                     serial_no=args.serial_no, encrypted_fax=args.encrypted_fax, at=at)
-    _say(f"已登记{args.kind}（{args.level}）。")
+    say(f"已登记{args.kind}（{args.level}）。")
     sys.stdout.write(number + "\n")
     return 0
 
@@ -390,7 +392,7 @@ def cmd_device_repair(args: argparse.Namespace) -> int:
         devices.add_repair(reg, args.device, company=args.company, on_site=not args.off_site,
                            supervisor=args.supervisor, description=args.description,
                            storage_removed=args.storage_removed, at=at)
-    _say(f"已登记设备 {args.device} 的维修。")
+    say(f"已登记设备 {args.device} 的维修。")
     return 0
 
 
@@ -405,23 +407,14 @@ def cmd_device_list(args: argparse.Namespace) -> int:
     rows = [[i.number, i.kind + ("（加密）" if i.encrypted_fax else ""), i.model, i.serial_no,
              i.level, i.location, i.custodian, i.status, str(i.repairs),
              f"{i.last_repair_at:%Y-%m-%d}" if i.last_repair_at else "-"] for i in infos]
-    sys.stdout.write(_table(head, rows))
+    sys.stdout.write(table(head, rows))
     return 0
 
 
 # -- helpers ------------------------------------------------------------------------------
 
-def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
-
-
 def _names(text: str) -> list[str]:
     return [n.strip() for n in re.split(r"[,，、;；]", text or "") if n.strip()]
-
-
-def _date(text: str | None, what: str) -> date | None:
-    when = parse_time(text, what)
-    return when.date() if isinstance(when, datetime) else None
 
 
 def _movement(reg, mid: int) -> Movement:
@@ -429,15 +422,3 @@ def _movement(reg, mid: int) -> Movement:
         m = s.get(Movement, mid)
         s.expunge(m)
         return m
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """Columns padded by display width, so Chinese text lines up in a terminal."""
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
-             for r in [head, *rows]]
-    return "\n".join(lines) + "\n"

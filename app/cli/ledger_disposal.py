@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from dataclasses import asdict
 
 from app.cli import common
-from app.cli.common import add_db, parse_time, print_json
+from app.cli.common import add_at, add_db, parse_time, print_json, say, table
 from app.errors import BadInput
 from app.ledger import archive as archiving
-from app.ledger import checks, classification, copies, destruction, handover, incidents, withdraw
+from app.ledger import (
+    checks,
+    classification,
+    copies,
+    destruction,
+    handover,
+    incidents,
+    withdraw,
+)
 from app.models.carriers import LEVELS
 
 
@@ -31,27 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_incident(sub)
 
 
-def _at(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--at", metavar="DATETIME", help="实际发生时间（补登记），如 2026-11-26 14:30")
-
-
-def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
-
-
 def _lines(items: list[str]) -> None:
     sys.stdout.write("".join(f"{i}\n" for i in items))
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """Columns padded by display width, so Chinese text lines up in a terminal."""
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in [head, *rows]) + "\n"
 
 
 # -- copy -----------------------------------------------------------------------------
@@ -66,7 +54,7 @@ def _register_copy(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", help="复制人")
     p.add_argument("--device", help="所用复印机的设备编号（R64）")
     p.add_argument("--spoiled", type=int, default=0, help="废页数（当场销毁）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_copy)
 
 
@@ -77,7 +65,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
         numbers = copies.copy(reg, args.number, count=args.count, approver=args.approver,
                               approval_ref=args.approval_ref, by=args.by, device=args.device,
                               spoiled=args.spoiled, at=at)
-    _say(f"已复制 {args.number} 共 {len(numbers)} 份，各登记为新载体，按原件管理（R22）。")
+    say(f"已复制 {args.number} 共 {len(numbers)} 份，各登记为新载体，按原件管理（R22）。")
     _lines(numbers)
     return 0
 
@@ -114,7 +102,7 @@ def _register_check(sub: argparse._SubParsersAction) -> None:
     p.add_argument("results", nargs="*", metavar="NUMBER=RESULT", help="清查结果：在、缺失、清退、拟销毁")
     p.add_argument("--expected", action="store_true", help="列出本季度应清查的载体")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（与 --expected 同用）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_check)
 
 
@@ -139,13 +127,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.expected:
             return _print_expected(reg, quarter, args.json)
         summary = checks.check_items(reg, quarter, results, at=at)
-    _say(f"{quarter} 清查：新登记 {len(summary.recorded)} 件，已登记过未变 {len(summary.unchanged)} 件。")
+    say(f"{quarter} 清查：新登记 {len(summary.recorded)} 件，已登记过未变 {len(summary.unchanged)} 件。")
     if summary.withdrawn:
-        _say(f"已清退：{'、'.join(summary.withdrawn)}")
+        say(f"已清退：{'、'.join(summary.withdrawn)}")
     if summary.demanded:
-        _say(f"借出在外、须收回清退（超过三个月未还按失泄密查处，R31）：{'、'.join(summary.demanded)}")
+        say(f"借出在外、须收回清退（超过三个月未还按失泄密查处，R31）：{'、'.join(summary.demanded)}")
     if summary.incidents:
-        _say(f"缺失载体已登记失泄密事件（须24小时内书面报告，R45）：{'、'.join(summary.incidents)}")
+        say(f"缺失载体已登记失泄密事件（须24小时内书面报告，R45）：{'、'.join(summary.incidents)}")
     _lines(summary.incidents)
     return 0
 
@@ -160,9 +148,9 @@ def _print_expected(reg, quarter: str, as_json: bool) -> int:
         print_json({"quarter": quarter, "carriers": rows})
         return 0
     head = ["登记号", "密级", "类型", "状态", "清查结果", "名称"]
-    sys.stdout.write(_table(head, [[r["number"], r["level"], r["kind"], r["state"],
+    sys.stdout.write(table(head, [[r["number"], r["level"], r["kind"], r["state"],
                                     r["result"] or "-", r["title"]] for r in rows]))
-    _say(f"{quarter} 应清查 {len(rows)} 件，已登记结果 {sum(1 for r in rows if r['result'])} 件。")
+    say(f"{quarter} 应清查 {len(rows)} 件，已登记结果 {sum(1 for r in rows if r['result'])} 件。")
     return 0
 
 
@@ -174,7 +162,7 @@ def _register_withdraw(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("--to", required=True, metavar="UNIT", help="退往单位")
     p.add_argument("--receipt", default="", help="回执号")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_withdraw)
 
 
@@ -183,7 +171,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         withdraw.withdraw(reg, args.number, to_unit=args.to, receipt_no=args.receipt, at=at)
-    _say(f"{args.number} 已清退至 {args.to}。")
+    say(f"{args.number} 已清退至 {args.to}。")
     return 0
 
 
@@ -193,7 +181,7 @@ def _register_archive(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("--archive-no", required=True, help="档案号")
     p.add_argument("--location", default="", help="存放位置（密档专柜）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_archive)
 
 
@@ -202,7 +190,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         archiving.archive(reg, args.number, archive_no=args.archive_no, location=args.location, at=at)
-    _say(f"{args.number} 已归档，档案号 {args.archive_no}。")
+    say(f"{args.number} 已归档，档案号 {args.archive_no}。")
     return 0
 
 
@@ -216,7 +204,7 @@ def _register_destroy(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--witness", action="append", default=[], help="监销人（至少两人，每人一个 --witness）")
     p.add_argument("--method", default="送保密局", choices=destruction.METHODS, help="销毁方式")
     p.add_argument("--place", default="", help="销毁地点（自行销毁时必填）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_destroy)
 
 
@@ -227,7 +215,7 @@ def cmd_destroy(args: argparse.Namespace) -> int:
         batch = destruction.destroy(reg, args.numbers, approver=args.approver,
                                     witnesses=args.witness, method=args.method, place=args.place,
                                     at=at)
-    _say(f"已销毁 {len(args.numbers)} 件（销毁批次 {batch}，{args.method}，"
+    say(f"已销毁 {len(args.numbers)} 件（销毁批次 {batch}，{args.method}，"
          f"监销人 {'、'.join(dict.fromkeys(args.witness))}）。")
     sys.stdout.write(f"{batch}\n")
     return 0
@@ -245,7 +233,7 @@ def _register_classify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--proposed-by", required=True, help="拟定人（承办人）")
     p.add_argument("--confirmed-by", required=True, help="审核确定的领导")
     p.add_argument("--basis", required=True, help="依据（一览表条目或变更、解密通知）")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_classify)
 
 
@@ -256,11 +244,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
         r = classification.classify(reg, args.number, kind=args.kind, level=args.level,
                                     period=args.period, proposed_by=args.proposed_by,
                                     confirmed_by=args.confirmed_by, basis=args.basis, at=at)
-    _say(f"{r.number} 已办理{r.kind}：{r.level}，保密期限 {r.period or '-'}。")
+    say(f"{r.number} 已办理{r.kind}：{r.level}，保密期限 {r.period or '-'}。")
     if r.flagged:
-        _say(f"注意：{r.flagged}")
+        say(f"注意：{r.flagged}")
     if r.copies:
-        _say(f"该载体有复制件，请一并处理：{'、'.join(r.copies)}")
+        say(f"该载体有复制件，请一并处理：{'、'.join(r.copies)}")
     return 0
 
 
@@ -276,7 +264,7 @@ def _register_handover(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checked", nargs="+", default=[], metavar="NUMBER", help="已逐件清点核对的登记号")
     p.add_argument("--all-checked", action="store_true", help="清单上的每一件都已清点核对")
     p.add_argument("--signed", action="store_true", help="移交人和接收人都已核对无误并签字")
-    _at(p)
+    add_at(p)
     p.set_defaults(func=cmd_handover)
 
 
@@ -297,7 +285,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
         batch = handover.handover(reg, outgoing=args.outgoing, incoming=args.incoming,
                                   checked_numbers=checked, outgoing_confirmed=args.signed,
                                   incoming_confirmed=args.signed, at=at)
-    _say(f"{args.outgoing} 已向 {args.incoming} 移交 {len(items)} 件（交接批次 {batch}）。")
+    say(f"{args.outgoing} 已向 {args.incoming} 移交 {len(items)} 件（交接批次 {batch}）。")
     sys.stdout.write(f"{batch}\n")
     return 0
 
@@ -307,9 +295,9 @@ def _print_holdings(who: str, items: list[handover.Holding], as_json: bool) -> i
         print_json({"outgoing": who, "items": [asdict(i) for i in items]})
         return 0
     head = ["登记号", "密级", "类型", "份号", "状态", "借阅人", "位置", "名称"]
-    sys.stdout.write(_table(head, [[i.number, i.level, i.kind, i.serial or "-", i.state,
+    sys.stdout.write(table(head, [[i.number, i.level, i.kind, i.serial or "-", i.state,
                                     i.holder or "-", i.location or "-", i.title] for i in items]))
-    _say(f"{who} 名下共 {len(items)} 件。")
+    say(f"{who} 名下共 {len(items)} 件。")
     return 0
 
 
@@ -336,14 +324,14 @@ def _register_incident(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("report", help="登记书面报告（发现后24小时内）")
     add_db(a)
     a.add_argument("incident", metavar="INCIDENT")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_incident_report)
 
     a = actions.add_parser("result", help="登记查处结果并结案（发现后3个月内）")
     add_db(a)
     a.add_argument("incident", metavar="INCIDENT")
     a.add_argument("--text", required=True, help="查处结果")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_incident_result)
 
     a = actions.add_parser("list", help="列出事件；--deadlines 列出报告与结果的期限")
@@ -356,12 +344,12 @@ def _register_incident(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("found", help="找回下落不明的载体（回到在库）")
     add_db(a)
     a.add_argument("number", metavar="NUMBER")
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_incident_found)
 
     a = actions.add_parser("escalate", help="借阅超期三个月以上未还的，按失泄密事件登记（R31）")
     add_db(a)
-    _at(a)
+    add_at(a)
     a.set_defaults(func=cmd_incident_escalate)
 
 
@@ -374,7 +362,7 @@ def cmd_incident_open(args: argparse.Namespace) -> int:
             how_found=args.how_found, responsible=args.responsible, course=args.course,
             harm=args.harm, investigation=args.investigation, remedies=args.remedies,
             mark_lost=not args.not_lost)
-    _say(f"已登记失泄密事件 {number}；须在发现后24小时内书面报告（R45）。")
+    say(f"已登记失泄密事件 {number}；须在发现后24小时内书面报告（R45）。")
     sys.stdout.write(number + "\n")
     return 0
 
@@ -384,7 +372,7 @@ def cmd_incident_report(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         late = incidents.report(reg, args.incident, at=at)
-    _say(f"已登记事件 {args.incident} 的书面报告" + ("（超过24小时，已记为逾期报告，R45）。" if late else "。"))
+    say(f"已登记事件 {args.incident} 的书面报告" + ("（超过24小时，已记为逾期报告，R45）。" if late else "。"))
     return 0
 
 
@@ -393,7 +381,7 @@ def cmd_incident_result(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         late = incidents.result(reg, args.incident, args.text, at=at)
-    _say(f"事件 {args.incident} 已结案" + ("（查处结果超过3个月，R45）。" if late else "。"))
+    say(f"事件 {args.incident} 已结案" + ("（查处结果超过3个月，R45）。" if late else "。"))
     return 0
 
 
@@ -408,11 +396,11 @@ def cmd_incident_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     elif args.deadlines:
-        sys.stdout.write(_table(["事件", "事项", "期限", "状态"], [
+        sys.stdout.write(table(["事件", "事项", "期限", "状态"], [
             [r["incident"], r["what"], f"{r['due']:%Y-%m-%d %H:%M}", "已逾期" if r["overdue"] else "未到期"]
             for r in rows]))
     else:
-        sys.stdout.write(_table(["事件", "发现时间", "来源", "书面报告", "查处结果", "内容"], [
+        sys.stdout.write(table(["事件", "发现时间", "来源", "书面报告", "查处结果", "内容"], [
             [r["number"], r["discovered_at"][:16], r["source"], r["report"], r["result"], r["content"]]
             for r in rows]))
     return 0
@@ -436,7 +424,7 @@ def cmd_incident_found(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         incidents.found(reg, args.number, at=at)
-    _say(f"{args.number} 已找回，回到在库；相关事件仍须报告查处结果。")
+    say(f"{args.number} 已找回，回到在库；相关事件仍须报告查处结果。")
     return 0
 
 
@@ -445,6 +433,6 @@ def cmd_incident_escalate(args: argparse.Namespace) -> int:
     reg, _ = common.sign_in(args)
     with reg:
         opened = incidents.escalate_late(reg, at=at)
-    _say(f"超期三个月以上未还、已按失泄密事件登记 {len(opened)} 件（R31）。")
+    say(f"超期三个月以上未还、已按失泄密事件登记 {len(opened)} 件（R31）。")
     _lines(opened)
     return 0

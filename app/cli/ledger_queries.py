@@ -10,17 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time as timer
-import unicodedata
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app.cli import common
-from app.cli.common import add_db, parse_time, print_json
+from app.cli.common import add_db, display_width, parse_time, print_json, say, table
 from app.crypto.keyslots import keyslot_path
 from app.errors import BadInput
-from app.ledger import history as hist, queries, stats
+from app.ledger import history as hist
+from app.ledger import queries, stats
 from app.ledger.queries import reading
 from app.models.carriers import LEVELS, STATES
 
@@ -70,27 +70,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # -- output helpers ---------------------------------------------------------------------
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _clip(text: str, width: int = TITLE_WIDTH) -> str:
-    if _width(text) <= width:
+    if display_width(text) <= width:
         return text
     out = ""
     for c in text:
-        if _width(out + c) > width - 1:
+        if display_width(out + c) > width - 1:
             return out + "…"
         out += c
     return out
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """Columns padded by display width: a CJK character takes two columns."""
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
-             for r in [head, *rows]]
-    return "\n".join(lines) + "\n"
 
 
 def _t(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -102,10 +90,6 @@ def _iso(when: Any) -> str | None:
     if when is None:
         return None
     return when.isoformat(sep=" ") if isinstance(when, datetime) else when.isoformat()
-
-
-def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
 
 
 # -- JSON shapes (documented in README.md) ---------------------------------------------------
@@ -187,20 +171,20 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.write(_list_table(view, shown))
     when = f"（截至 {as_of:%Y-%m-%d %H:%M}）" if as_of else ""
-    _say(f"共 {total} 件{when}，显示 {len(shown)} 件。")
+    say(f"共 {total} 件{when}，显示 {len(shown)} 件。")
     return 0
 
 
 def _list_table(view: str, rows: list) -> str:
     if view == "carriers":
-        return _table(["登记号", "密级", "标题", "文号", "来文单位", "份号", "状态", "持有人", "登记时间"],
+        return table(["登记号", "密级", "标题", "文号", "来文单位", "份号", "状态", "持有人", "登记时间"],
                       [[r.number, r.level, _clip(r.title), r.doc_no, r.issuer, r.serial, r.state,
                         r.holder or "-", _t(r.registered_at)] for r in rows])
     if view == "overdue":
-        return _table(["登记号", "密级", "标题", "状态", "借阅人", "部门", "借出时间", "应还时间"],
+        return table(["登记号", "密级", "标题", "状态", "借阅人", "部门", "借出时间", "应还时间"],
                       [[r.number, r.level, _clip(r.title), r.state, r.borrower, r.dept,
                         _t(r.out_at), _t(r.deadline)] for r in rows])
-    return _table(["登记号", "密级", "标题", "持有人", "应还（起算）", "原因"],
+    return table(["登记号", "密级", "标题", "持有人", "应还（起算）", "原因"],
                   [[r.number, r.level, _clip(r.title), r.holder or "-", _t(r.since), r.reason]
                    for r in rows])
 
@@ -231,13 +215,13 @@ def cmd_show(args: argparse.Namespace) -> int:
               ("复制件", "、".join(c.copies)), ("存放位置", c.location), ("保管人", c.custodian),
               ("定密", "已定密" if c.classified else "待定密（R05）"), ("登记时间", _t(c.registered_at)),
               ("介质编号", c.media_id), ("备注", c.note)]
-    out.write(_table(["项目", "内容"], [[k, v] for k, v in fields if v]))
+    out.write(table(["项目", "内容"], [[k, v] for k, v in fields if v]))
     out.write("\n流转记录：\n")
-    out.write(_table(["发生时间", "类型", "经办账户", "录入时间", "摘要"],
+    out.write(table(["发生时间", "类型", "经办账户", "录入时间", "摘要"],
                      [[_t(m.occurred_at), m.kind, m.account, _t(m.entered_at), m.summary]
                       for m in h.movements]))
     out.write("\n日志：\n")
-    out.write(_table(["序号", "录入时间", "发生时间", "账户", "操作", "内容"],
+    out.write(table(["序号", "录入时间", "发生时间", "账户", "操作", "内容"],
                      [[str(e.seq), _t(e.entered_at), _t(e.happened_at), e.account, e.action, e.summary]
                       for e in h.timeline]))
     return 0
@@ -256,7 +240,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                              for row in stats.STAT_ROWS]})
         return 0
     sys.stdout.write(f"{m.month} 涉密载体月度统计（R60）\n")
-    sys.stdout.write(_table(["项目", *stats.STAT_LEVELS, "合计"],
+    sys.stdout.write(table(["项目", *stats.STAT_LEVELS, "合计"],
                             [[row, *(str(m.counts[row][lv]) for lv in stats.STAT_LEVELS),
                               str(m.total(row))] for row in stats.STAT_ROWS]))
     return 0
@@ -287,7 +271,7 @@ def cmd_today(args: argparse.Namespace) -> int:
             w(_list_table(view, rows))
     w(f"\n各项期限：{len(dues)} 项\n")
     if dues:
-        w(_table(["期限", "事项", "规则", "编号", "说明"],
+        w(table(["期限", "事项", "规则", "编号", "说明"],
                  [[_t(d.due) + ("（已过）" if d.overdue else ""), d.kind, d.rule, d.ref, d.subject]
                   for d in dues]))
     return 0
@@ -314,9 +298,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise BadInput("--carriers 应在 1 至 2000000 之间。")
     real = common.clock()
     if args.fast_kdf:
-        _say("注意：使用测试用的极低强度密钥派生参数（--fast-kdf），此登记簿只可用于演示。")
+        say("注意：使用测试用的极低强度密钥派生参数（--fast-kdf），此登记簿只可用于演示。")
     else:
-        _say("正在按本机性能设定密钥派生参数（约需数秒）……")
+        say("正在按本机性能设定密钥派生参数（约需数秒）……")
     start = FakeClock(START.replace(hour=7))
     t0 = timer.perf_counter()
     code = accounts.create_register(path, unit="演示单位（某市直机关）", level="机密", admin="admin",
@@ -326,17 +310,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         reg = accounts.sign_in(path, "clerk", _FIRST, clock=start, allow_password_change=True)
         with reg:
             summary = build_demo(reg, carriers=args.carriers, seed=args.seed, end=real.now(),
-                                 progress=lambda n, total: _say(f"已生成 {n}/{total} 件……"))
+                                 progress=lambda n, total: say(f"已生成 {n}/{total} 件……"))
         _demo_accounts(path, real)
     except BaseException:
         for p in (path, keyslot_path(path), path.with_name(path.name + "-wal"),
                   path.with_name(path.name + "-shm")):
             p.unlink(missing_ok=True)
         raise
-    _say("演示账户（仅供演示）：")
+    say("演示账户（仅供演示）：")
     for role, user, password in DEMO_ACCOUNTS:
-        _say(f"  {role} {user}  口令 {password}")
-    _say(f"恢复码（演示）：{code}")
+        say(f"  {role} {user}  口令 {password}")
+    say(f"恢复码（演示）：{code}")
     sys.stdout.write(f"已生成演示登记簿 {path}：载体 {summary.carriers} 件，人员 {summary.people} 人，"
                      f"流转 {summary.events} 次，用时 {timer.perf_counter() - t0:.1f} 秒。\n")
     return 0
