@@ -2,7 +2,7 @@
 archived carrier is a loan that brings it back to the archive."""
 from __future__ import annotations
 
-from disposal_support import carrier, detail, movements, new, refused, replays
+from ledger_support import carrier, detail, movements, new, refused, replays
 
 from app.ledger.archive import archive, archived_under
 from app.ledger.loans import lend, return_

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from disposal_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
+from ledger_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
 from sqlalchemy import select
 
 from app.errors import BadInput

@@ -5,16 +5,19 @@ import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
-from app.errors import BadInput, RuleViolation
+from app.errors import BadInput
 from app.ledger.carriers import NewCarrier, receive
 from app.ledger.circulation import next_reader, start_circulation, stop_circulation
 from app.ledger.loans import lend, return_
 from app.ledger.state import replay
-from app.models.carriers import Carrier
-from app.models.movements import Batch, Movement
-from app.store.journaling import head
+from app.models.movements import Batch
+from ledger_support import movements, refused
+from ledger_support import carrier as _carrier
+
+
+def carrier_state(reg, number: str) -> str:
+    return _carrier(reg, number).state
 
 
 def new(reg, level: str = "秘密", scope: list[str] | None = None) -> str:
@@ -24,35 +27,11 @@ def new(reg, level: str = "秘密", scope: list[str] | None = None) -> str:
     return n
 
 
-def history(reg, number: str) -> list[Movement]:
-    with reg.read() as s:
-        c = s.scalars(select(Carrier).where(Carrier.number == number)).one()
-        ms = list(s.scalars(select(Movement).where(Movement.carrier_id == c.id).order_by(Movement.id)))
-        s.expunge_all()
-        return ms
-
-
 def batch(reg, bid: int) -> Batch:
     with reg.read() as s:
         b = s.get(Batch, bid)
         s.expunge(b)
         return b
-
-
-def state(reg, number: str) -> str:
-    with reg.read() as s:
-        return s.scalars(select(Carrier.state).where(Carrier.number == number)).one()
-
-
-def refused(reg, rule: str, fn, *args, **kw) -> RuleViolation:
-    with reg.read() as s:
-        before = head(s)
-    with pytest.raises(RuleViolation) as e:
-        fn(*args, **kw)
-    assert e.value.rule == rule and rule in e.value.message
-    with reg.read() as s:
-        assert head(s) == before
-    return e.value
 
 
 def test_circulation_goes_through_the_custodian_between_readers_R13(clerk_reg, people, clock):
@@ -64,7 +43,7 @@ def test_circulation_goes_through_the_custodian_between_readers_R13(clerk_reg, p
         assert next_reader(clerk_reg, n) is not None
     clock.advance(hours=1)
     assert next_reader(clerk_reg, n) is None  # the last reader brought it back
-    ms = history(clerk_reg, n)
+    ms = movements(clerk_reg, n)
     assert [m.kind for m in ms] == ["收文", "借出", "归还", "借出", "归还", "借出", "归还"]
     loans = [m for m in ms if m.kind == "借出"]
     assert [m.person_id for m in loans] == [people["张三"], people["赵六"], people["李四"]]
@@ -74,7 +53,7 @@ def test_circulation_goes_through_the_custodian_between_readers_R13(clerk_reg, p
         assert back.person_id == loan.person_id and loan.closed_by_id == back.id
     assert {m.batch_id for m in ms[1:]} == {bid}
     assert {m.approver_id for m in loans} == {people["李处长"]}
-    assert state(clerk_reg, n) == "在库"
+    assert carrier_state(clerk_reg, n) == "在库"
     assert replay((m.kind, json.loads(m.detail)) for m in ms) == "在库"
     b = batch(clerk_reg, bid)
     assert b.kind == "传阅" and b.status == "完成" and json.loads(b.detail)["served"] == 3
@@ -83,7 +62,7 @@ def test_circulation_goes_through_the_custodian_between_readers_R13(clerk_reg, p
 def test_each_reader_has_it_for_the_day_only_R12(clerk_reg, people):
     n = new(clerk_reg)
     start_circulation(clerk_reg, n, readers=["张三"], approver="李处长")
-    loan = history(clerk_reg, n)[-1]
+    loan = movements(clerk_reg, n)[-1]
     assert loan.due_at == datetime(2026, 11, 2, 17, 30)
     assert json.loads(loan.detail)["place"] == "室内"
 
@@ -94,7 +73,7 @@ def test_reader_returning_on_their_own_then_next_reader(clerk_reg, people, clock
     clock.advance(hours=1)
     return_(clerk_reg, n, returned_by="张三")
     next_reader(clerk_reg, n)
-    assert history(clerk_reg, n)[-1].person_id == people["赵六"]
+    assert movements(clerk_reg, n)[-1].person_id == people["赵六"]
 
 
 # -- R11: every reader checked at the start -------------------------------------------
@@ -103,7 +82,7 @@ def test_one_reader_outside_the_scope_refuses_the_whole_circulation_R11(clerk_re
     n = new(clerk_reg, scope=["办公室"])
     refused(clerk_reg, "R11", start_circulation, clerk_reg, n, readers=["张三", "赵六", "李四"],
             approver="李处长")
-    assert state(clerk_reg, n) == "在库" and len(history(clerk_reg, n)) == 1
+    assert carrier_state(clerk_reg, n) == "在库" and len(movements(clerk_reg, n)) == 1
 
 
 def test_one_reader_not_cleared_refuses_the_whole_circulation_R11(clerk_reg, people):
@@ -115,7 +94,7 @@ def test_one_reader_not_cleared_refuses_the_whole_circulation_R11(clerk_reg, peo
 def test_readers_within_scope_and_cleared_allowed_R11(clerk_reg, people):
     n = new(clerk_reg, level="机密", scope=["办公室"])
     start_circulation(clerk_reg, n, readers=["张三", "赵六", "李处长"], approver="李处长")
-    assert state(clerk_reg, n) == "借出"
+    assert carrier_state(clerk_reg, n) == "借出"
 
 
 # -- R10 ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from disposal_support import carrier, detail, movements, new, refused, replays
+from ledger_support import carrier, detail, movements, new, refused, replays
 
 from app.errors import BadInput
 from app.ledger.classification import classification_deadlines, classify

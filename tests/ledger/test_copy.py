@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from disposal_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
+from ledger_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
 
 from app.errors import BadInput, NotFound
 from app.ledger.copies import copy

@@ -4,7 +4,7 @@ accepts no further movement."""
 from __future__ import annotations
 
 import pytest
-from disposal_support import batches, carrier, detail, journal_head, movements, new, refused, replays
+from ledger_support import batches, carrier, detail, journal_head, movements, new, refused, replays
 
 from app.errors import BadInput
 from app.ledger.copies import copy

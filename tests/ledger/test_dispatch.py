@@ -5,16 +5,18 @@ import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
-from app.errors import BadInput, RuleViolation
+from app.errors import BadInput
 from app.ledger.carriers import NewCarrier, receive
 from app.ledger.dispatch import dispatch, receipt_signed
 from app.ledger.loans import lend
 from app.ledger.state import replay
-from app.models.carriers import Carrier
-from app.models.movements import Movement
-from app.store.journaling import head
+from ledger_support import movements, refused
+from ledger_support import carrier as _carrier
+
+
+def carrier_state(reg, number: str) -> str:
+    return _carrier(reg, number).state
 
 
 @pytest.fixture
@@ -25,49 +27,25 @@ def doc(clerk_reg, people) -> str:
     return n
 
 
-def history(reg, number: str) -> list[Movement]:
-    with reg.read() as s:
-        c = s.scalars(select(Carrier).where(Carrier.number == number)).one()
-        ms = list(s.scalars(select(Movement).where(Movement.carrier_id == c.id).order_by(Movement.id)))
-        s.expunge_all()
-        return ms
-
-
-def state(reg, number: str) -> str:
-    with reg.read() as s:
-        return s.scalars(select(Carrier.state).where(Carrier.number == number)).one()
-
-
-def refused(reg, rule: str, fn, *args, **kw) -> RuleViolation:
-    with reg.read() as s:
-        before = head(s)
-    with pytest.raises(RuleViolation) as e:
-        fn(*args, **kw)
-    assert e.value.rule == rule and rule in e.value.message
-    with reg.read() as s:
-        assert head(s) == before
-    return e.value
-
-
 @pytest.mark.parametrize("channel", ["普通邮寄", "平信", "快递", "邮政", "EMS特快专递", "传真", ""])
 def test_dispatch_by_other_than_secure_channel_refused_R25(clerk_reg, doc, channel):
     refused(clerk_reg, "R25", dispatch, clerk_reg, doc, to_unit="市保密局", channel=channel)
-    assert state(clerk_reg, doc) == "在库"
+    assert carrier_state(clerk_reg, doc) == "在库"
 
 
 @pytest.mark.parametrize("channel,written", [("机要通信", "机要通信"), ("机要交通", "机要通信"),
                                              ("保密员", "保密员")])
 def test_dispatch_by_secure_channel_allowed_R25(clerk_reg, doc, channel, written):
     mid = dispatch(clerk_reg, doc, to_unit="市保密局", channel=channel)
-    m = history(clerk_reg, doc)[-1]
+    m = movements(clerk_reg, doc)[-1]
     assert (m.id, m.kind, m.state_after) == (mid, "发文", "已发出")
     assert json.loads(m.detail) == {"to": "市保密局", "channel": written}
-    assert state(clerk_reg, doc) == "已发出"
+    assert carrier_state(clerk_reg, doc) == "已发出"
 
 
 def test_dispatch_by_named_person_allowed_R25(clerk_reg, doc, people):
     dispatch(clerk_reg, doc, to_unit="市委办公室", channel="专人", sent_by="张三")
-    assert history(clerk_reg, doc)[-1].person_id == people["张三"]
+    assert movements(clerk_reg, doc)[-1].person_id == people["张三"]
 
 
 def test_dispatch_by_person_without_name_is_bad_input(clerk_reg, doc):
@@ -93,12 +71,12 @@ def test_receipt_signed_closes_the_dispatch_R02(clerk_reg, doc, clock):
     mid = dispatch(clerk_reg, doc, to_unit="市保密局", channel="机要通信")
     clock.advance(days=2)
     rid = receipt_signed(clerk_reg, doc, signed_by="市保密局 刘某", receipt_no="HZ-0031")
-    sent, back = history(clerk_reg, doc)[-2:]
+    sent, back = movements(clerk_reg, doc)[-2:]
     assert sent.id == mid and sent.closed_by_id == rid
     assert back.kind == "回执" and json.loads(back.detail) == {
         "signed_by": "市保密局 刘某", "receipt_no": "HZ-0031", "dispatch_id": mid}
-    assert state(clerk_reg, doc) == "已发出"
-    assert replay((m.kind, json.loads(m.detail)) for m in history(clerk_reg, doc)) == "已发出"
+    assert carrier_state(clerk_reg, doc) == "已发出"
+    assert replay((m.kind, json.loads(m.detail)) for m in movements(clerk_reg, doc)) == "已发出"
 
 
 def test_receipt_for_a_carrier_not_sent_refused_R25(clerk_reg, doc):

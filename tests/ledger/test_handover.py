@@ -4,7 +4,7 @@ every item in one transaction; then the outgoing person may leave."""
 from __future__ import annotations
 
 import pytest
-from disposal_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
+from ledger_support import at, batches, carrier, detail, journal_head, movements, new, refused, replays
 
 from app.errors import BadInput
 from app.ledger.archive import archive

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from disposal_support import carrier, detail, journal_head, movements, new, refused, replays
+from ledger_support import carrier, detail, journal_head, movements, new, refused, replays
 
 from app.errors import BadInput
 from app.ledger.loans import lend, return_
