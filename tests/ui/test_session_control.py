@@ -75,7 +75,7 @@ def unlock(qtbot, window: MainWindow, password: str) -> None:
     qtbot.waitUntil(lambda: not screen.busy.isVisible(), timeout=10000)
 
 
-def test_locks_at_the_configured_minutes_and_not_before(qtbot, register_path, clock) -> None:
+def test_locks_at_the_configured_minutes_and_not_before_R53(qtbot, register_path, clock) -> None:
     window = start(qtbot, register_path, clock)
     ctl = window.controller
     idle(window, clock, minutes=9, seconds=59)
@@ -98,7 +98,7 @@ def test_the_minutes_come_from_the_register(qtbot, register_path, clock) -> None
     assert window.controller.is_locked
 
 
-def test_input_resets_the_watcher(qtbot, register_path, clock) -> None:
+def test_input_resets_the_watcher_R53(qtbot, register_path, clock) -> None:
     window = start(qtbot, register_path, clock)
     idle(window, clock, minutes=9)
     QTest.keyClick(window.current_page().search_box, Qt.Key.Key_A)
@@ -111,7 +111,7 @@ def test_input_resets_the_watcher(qtbot, register_path, clock) -> None:
     assert window.controller.is_locked
 
 
-def test_ctrl_l_locks_at_once(qtbot, register_path, clock) -> None:
+def test_ctrl_l_locks_at_once_R53(qtbot, register_path, clock) -> None:
     window = start(qtbot, register_path, clock)
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -172,7 +172,7 @@ def test_a_lock_keeps_form_input_and_unlock_retires_the_draft(qtbot, register_pa
     assert session.pending_drafts(window.reg) == []  # the form itself still holds the input
 
 
-def test_the_hour_while_locked_ends_the_session_and_the_draft_comes_back(
+def test_the_hour_while_locked_ends_the_session_and_the_draft_comes_back_R53(
         qtbot, register_path, clock) -> None:
     runner = Runner()
     window = start(qtbot, register_path, clock, runner)
@@ -206,7 +206,7 @@ def test_the_hour_while_locked_ends_the_session_and_the_draft_comes_back(
     assert window2.offer_drafts() is None
 
 
-def test_the_hour_while_unlocked_writes_the_draft_itself(qtbot, register_path, clock) -> None:
+def test_the_hour_while_unlocked_writes_the_draft_itself_R53(qtbot, register_path, clock) -> None:
     reg = accounts.sign_in(register_path, CLERK, CLERK_PW, clock=clock)
     with reg.operation("修改设置") as s:
         settings.put(s, "idle_minutes", 60)  # lock and end fall on the same minute
@@ -224,7 +224,7 @@ def test_the_hour_while_unlocked_writes_the_draft_itself(qtbot, register_path, c
     reg.close()
 
 
-def test_the_power_off_stand_in_is_called_when_enabled(qtbot, register_path, clock) -> None:
+def test_the_power_off_stand_in_is_called_when_enabled_R53(qtbot, register_path, clock) -> None:
     prefs.set_power_off_enabled(True)
     runner = Runner()
     window = start(qtbot, register_path, clock, runner)
