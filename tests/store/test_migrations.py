@@ -53,3 +53,8 @@ def test_register_from_a_newer_program_is_refused(register_path: Path, clerk_reg
     con.close()
     with pytest.raises(RegisterUnusable, match="更新版本"):
         accounts.sign_in(register_path, "clerk", "Baomi#2026ab", clock=clock)
+
+
+def test_head_constant_is_the_newest_migration() -> None:
+    """Opening compares with migrate.HEAD without loading Alembic; it must be the real head."""
+    assert migrate.HEAD == migrate.head_revision()
