@@ -195,15 +195,24 @@ def verdict(f: Figure) -> str:
     return "pass" if f.passed else "MISS"
 
 
+def _order(key: str) -> tuple[int, str]:
+    digits = "".join(c for c in key if c.isdigit())
+    return (int(digits) if digits else 99, key)
+
+
 def table(figs: list[Figure], errors: dict[str, str]) -> list[list[str]]:
-    rows = [["#", "figure", "baseline (median)", "product (median)", "ratio", "target", "result"]]
+    rows: list[tuple[tuple[int, str], list[str]]] = []
     for f in figs:
-        rows.append([f.key, f.name, fmt(f.baseline, f.unit), fmt(f.product, f.unit), f"{f.ratio:.2f}×",
-                     f"≤ {f.target:g}×", verdict(f)])
-    for key, msg in errors.items():
-        rows.append([key, TARGETS.get(key[:2].rstrip("abcdefghi"), key) + " — not measured",
-                     "", "", "", "", "ERROR: " + msg])
-    return rows
+        rows.append((_order(f.key), [f.key, f.name, fmt(f.baseline, f.unit), fmt(f.product, f.unit),
+                                     f"{f.ratio:.2f}×", f"≤ {f.target:g}×", verdict(f)]))
+    for keys, msg in errors.items():
+        for key in (["10"] if keys == "10" else list(keys)):
+            if any(f.key.rstrip("abcdefghiwc") == key for f in figs):
+                continue
+            rows.append((_order(key), [key, f"{TARGETS.get(key, key)} — not measured", "", "", "",
+                                       "", "ERROR"]))
+    head = ["#", "figure", "baseline (median)", "product (median)", "ratio", "target", "result"]
+    return [head] + [r for _, r in sorted(rows, key=lambda x: x[0])]
 
 
 def text_table(rows: list[list[str]]) -> str:
@@ -250,6 +259,7 @@ def section(mode: str, info: dict[str, str], figs: list[Figure], errors: dict[st
         "Runs per figure: " + ", ".join(f"{k}: {n}" for k, n in runs) + ".",
         "",
         *notes,
+        *[f"- **{k}** not measured: {msg}" for k, msg in errors.items()],
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -314,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - start
     rows = table(figs, errors)
     print("\n" + text_table(rows))
+    for keys, msg in errors.items():
+        print(f"figure {keys}: {msg}")
     missed = [f for f in figs if not f.informational and not f.passed]
     print(f"\n{len(figs) - len(missed) - sum(f.informational for f in figs)} passed, {len(missed)} missed"
           f"{', ' + str(len(errors)) + ' not measured' if errors else ''}; {seconds / 60:.0f} min")

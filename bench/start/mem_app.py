@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from app.clock import SystemClock
 from app.ledger import accounts
 from app.ui.main import configure_application
+from app.ui import worker
 from app.ui.main_window import open_main_window
 
 CLERK = "clerk"
@@ -38,21 +39,24 @@ def main() -> int:
     app.processEvents()
     table, model = page.table, page.model
     t = time.perf_counter()
-    stuck = 0
-    while model.loaded() < rows and stuck < 50:
-        before = model.loaded()
+    # The table reads on the register worker: scroll to the end, wait for the chunk to
+    # arrive (the view asks for the next one when it reaches the end), and again.
+    while model.loaded() < rows and time.perf_counter() - t < 300:
         table.scrollToBottom()
         app.processEvents()
-        if model.loaded() == before:
-            if model.canFetchMore():
-                model.fetchMore()  # the view fetches on its own; this only guards a stall
-            stuck += 1
-    print(f"LOADED {model.loaded()} rows of {model.total()} in {time.perf_counter() - t:.2f} s",
+        if not model.is_loading() and model.canFetchMore():
+            model.fetchMore()  # the view fetches on its own; this only guards a stall
+        app.processEvents()
+        time.sleep(0.002)
+    worker.wait_idle()
+    app.processEvents()
+    print(f"LOADED {model.loaded()} rows of {model.known_total()} in {time.perf_counter() - t:.2f} s",
           flush=True)
     if window.controller is not None:
         window.controller.watcher.stop()
     window._signed_out = True
     window.close()
+    worker.wait_idle()
     reg.close()
     return 0 if model.loaded() >= rows else 1
 
