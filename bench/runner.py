@@ -240,8 +240,8 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 def section(mode: str, info: dict[str, str], figs: list[Figure], errors: dict[str, str],
             seconds: float, argv: list[str]) -> str:
-    runs = sorted({(f.key, f.runs) for f in figs})
-    notes = [f"- **{f.key}** {f.note}" for f in figs if f.note]
+    runs = sorted({(f.key, f.runs) for f in figs}, key=lambda kr: _order(kr[0]))
+    notes = [f"- **{f.key}** {f.note}" for f in sorted(figs, key=lambda f: _order(f.key)) if f.note]
     lines = [
         f"### {'Full run' if mode == 'full' else 'Quick run (`--quick`)'}: "
         f"{datetime.now():%Y-%m-%d %H:%M}",

@@ -8,6 +8,7 @@ entries (红字更正).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -41,15 +42,27 @@ def _as_stored(column_type: Any, value: Any) -> Any:
     return value
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _column_types(table_cls: type[Base]) -> dict[str, Any]:
+    """Each column's type, looked up once per table rather than once per value."""
+    return {c.key: c.type for c in table_cls.__table__.c}
+
+
 def row_dict(table_cls: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     """Column values as they are journaled (redacted columns as their SHA-256)."""
     out: dict[str, Any] = {}
-    columns = table_cls.__table__.c
+    types = _column_types(table_cls)
+    redact = table_cls.__journal_redact__
     for key, value in values.items():
-        if key in columns:
-            value = _as_stored(columns[key].type, value)
-        value = to_jsonable(value)
-        if key in table_cls.__journal_redact__ and value is not None:
+        column_type = types.get(key)
+        if column_type is not None:
+            value = _as_stored(column_type, value)
+        if type(value) not in _JSON_SCALARS:  # to_jsonable returns these unchanged
+            value = to_jsonable(value)
+        if key in redact and value is not None:
             value = "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
         out[key] = value
     return out
