@@ -6,12 +6,14 @@ installed, so no write action is offered at all.  Ctrl+L (lock) stays in the
 main window.
 
 Each form is open at most once: its action brings the open one to the front.
+A form's module is imported when the form is first opened (app.ui.forms).
 A form that takes a carrier number starts on the row selected in the current
 table (the number selected, so a scan replaces it).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,40 +22,45 @@ from shiboken6 import isValid
 
 from app.models.accounts import ROLE_CLERK
 from app.ui import forms
-from app.ui.forms import fields
-from app.ui.forms.base import MovementForm
+
+if TYPE_CHECKING:
+    from app.ui.forms.base import MovementForm
 
 
 @dataclass(frozen=True)
 class Entry:
     key: str
     text: str
-    form: type[MovementForm]
+    form_name: str  # the class in app.ui.forms, imported when the form is first opened
     shortcut: str = ""
     toolbar: str = ""  # the toolbar button's text, when the action is on the toolbar
     takes_number: bool = True
 
+    @property
+    def form(self) -> type[MovementForm]:
+        return getattr(forms, self.form_name)
+
 
 # Groups, separated in the menu, in the order of a carrier's life.
 ENTRIES: tuple[tuple[Entry, ...], ...] = (
-    (Entry("receive", "收文登记…", forms.ReceiveForm, "Ctrl+N", "新收文", takes_number=False),
-     Entry("dispatch", "发文登记…", forms.DispatchForm),
-     Entry("receipt", "发文回执…", forms.ReceiptForm)),
-    (Entry("lend", "借出（借阅登记）…", forms.LendForm, "Ctrl+O", "借出"),
-     Entry("return", "归还…", forms.ReturnForm, "Ctrl+I", "归还"),
-     Entry("circulate", "传阅…", forms.CirculationForm)),
-    (Entry("copy", "复制登记…", forms.CopyForm),),
-    (Entry("check", "季度清查…", forms.CheckForm, takes_number=False),
-     Entry("withdraw", "清退…", forms.WithdrawForm),
-     Entry("destroy", "销毁登记…", forms.DestroyForm, takes_number=False),
-     Entry("archive", "归档…", forms.ArchiveForm)),
-    (Entry("classify", "定密、变更、解密…", forms.ClassifyForm),),
-    (Entry("handover", "交接…", forms.HandoverForm, takes_number=False),),
-    (Entry("incident", "失泄密事件报告…", forms.IncidentForm),),
-    (Entry("person", "涉密人员登记…", forms.PersonForm, takes_number=False),
-     Entry("person_status", "人员状态变更…", forms.PersonStatusForm, takes_number=False)),
-    (Entry("device", "计算机与设备登记…", forms.DeviceForm, takes_number=False),
-     Entry("repair", "设备维修登记…", forms.RepairForm, takes_number=False)),
+    (Entry("receive", "收文登记…", "ReceiveForm", "Ctrl+N", "新收文", takes_number=False),
+     Entry("dispatch", "发文登记…", "DispatchForm"),
+     Entry("receipt", "发文回执…", "ReceiptForm")),
+    (Entry("lend", "借出（借阅登记）…", "LendForm", "Ctrl+O", "借出"),
+     Entry("return", "归还…", "ReturnForm", "Ctrl+I", "归还"),
+     Entry("circulate", "传阅…", "CirculationForm")),
+    (Entry("copy", "复制登记…", "CopyForm"),),
+    (Entry("check", "季度清查…", "CheckForm", takes_number=False),
+     Entry("withdraw", "清退…", "WithdrawForm"),
+     Entry("destroy", "销毁登记…", "DestroyForm", takes_number=False),
+     Entry("archive", "归档…", "ArchiveForm")),
+    (Entry("classify", "定密、变更、解密…", "ClassifyForm"),),
+    (Entry("handover", "交接…", "HandoverForm", takes_number=False),),
+    (Entry("incident", "失泄密事件报告…", "IncidentForm"),),
+    (Entry("person", "涉密人员登记…", "PersonForm", takes_number=False),
+     Entry("person_status", "人员状态变更…", "PersonStatusForm", takes_number=False)),
+    (Entry("device", "计算机与设备登记…", "DeviceForm", takes_number=False),
+     Entry("repair", "设备维修登记…", "RepairForm", takes_number=False)),
 )
 BY_KEY = {e.key: e for group in ENTRIES for e in group}
 
@@ -127,6 +134,7 @@ class FormActions(QObject):
             number = number if number is not None else self.selected_number()
             if number:
                 form.prefill_number(number)
+                from app.ui.forms import fields  # imported with the form already
                 target = next((w for w in form.fields.values() if isinstance(w, fields.CarrierField)), None)
                 if target is not None:
                     target.selectAll()  # a scan replaces it

@@ -42,6 +42,8 @@ class DraftsDialog(QDialog):
         layout.addWidget(buttons)
 
     def restore(self) -> None:
+        from app.ui import forms
+        forms.load_all()  # the forms are imported on first use: register every one
         parent = self.parentWidget()
         for d in self.drafts:
             cls = FORMS.get(d.form)

@@ -3,6 +3,12 @@
 The clerk's machine may have no Chinese system font at all (a stripped or
 offline Windows image), so every window and every printed ledger must use the
 font in resources/fonts/ instead of whatever the system happens to offer.
+
+The Bold face is registered only when code asks for a bold font explicitly
+(`cjk_font(bold=True)`: printed pages and reports).  Screens do without it: Qt
+draws bold text of a family that has no bold face by emboldening the regular
+glyphs, and it looks bold all the same, while the second 11 MB face and its
+glyph caches stay out of the window's memory (figure 8).
 """
 from __future__ import annotations
 
@@ -41,6 +47,29 @@ def font_files() -> list[Path]:
     return sorted(p for p in FONT_DIR.iterdir() if p.is_file() and p.suffix.lower() in FONT_SUFFIXES)
 
 
+def is_bold_file(path: Path) -> bool:
+    """A bold face, by its file name (NotoSansCJKsc-Bold.otf): registered only on demand."""
+    return "bold" in path.stem.lower()
+
+
+def _start_files(files: list[Path]) -> list[Path]:
+    """What register_fonts() hands to Qt: every face but the bold ones (unless only bold ones exist)."""
+    regular = [p for p in files if not is_bold_file(p)]
+    return regular or files
+
+
+def _add(path: Path) -> list[str]:
+    """Hand one file to Qt (once per process); the families it holds, [] if unreadable."""
+    key = path.resolve()
+    font_id = _loaded.get(key)
+    if font_id is None:
+        font_id = QFontDatabase.addApplicationFont(str(key))
+        if font_id < 0:
+            return []
+        _loaded[key] = font_id
+    return list(QFontDatabase.applicationFontFamilies(font_id))
+
+
 def reset_cache() -> None:
     """Forget the chosen family so the next register_fonts() looks at FONT_DIR again (tests)."""
     global _family
@@ -48,10 +77,11 @@ def reset_cache() -> None:
 
 
 def register_fonts() -> str:
-    """Register every shipped font with Qt and return the family to use for Chinese.
+    """Register the shipped regular face(s) with Qt and return the family to use for Chinese.
 
-    Needs a QGuiApplication (a QApplication is one); printing from the CLI only
-    creates an offscreen QGuiApplication, and that is enough.
+    The bold face follows when first asked for (register_bold()).  Needs a
+    QGuiApplication (a QApplication is one); printing from the CLI only creates
+    an offscreen QGuiApplication, and that is enough.
     """
     global _family
     if _family is not None:
@@ -65,15 +95,8 @@ def register_fonts() -> str:
         raise RuntimeError(f"找不到随程序提供的中文字体文件：{FONT_DIR}")
 
     families: list[str] = []
-    for path in files:
-        key = path.resolve()
-        font_id = _loaded.get(key)
-        if font_id is None:
-            font_id = QFontDatabase.addApplicationFont(str(key))
-            if font_id < 0:
-                continue  # unreadable or not a font; the check below reports it
-            _loaded[key] = font_id
-        for fam in QFontDatabase.applicationFontFamilies(font_id):
+    for path in _start_files(files):
+        for fam in _add(path):  # an unreadable file adds nothing; the check below reports it
             if fam not in families:
                 families.append(fam)
     if not families:
@@ -107,9 +130,20 @@ def apply_app_font(app: QGuiApplication, point_size: int | None = None) -> QFont
     return font
 
 
+def register_bold() -> str:
+    """Register the shipped bold face(s) too (once); returns the family, as register_fonts()."""
+    family = register_fonts()
+    for path in font_files():
+        if is_bold_file(path):
+            _add(path)  # an unreadable bold face leaves Qt's emboldened regular glyphs
+    return family
+
+
 def cjk_font(point_size: float = 10, bold: bool = False) -> QFont:
-    """A font for printing code: the shipped family at an explicit size and weight."""
-    font = QFont(register_fonts())
+    """A font for printing code: the shipped family at an explicit size and weight.
+
+    A bold one uses the real Bold face (registered now if it was not yet)."""
+    font = QFont(register_bold() if bold else register_fonts())
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font

@@ -8,6 +8,9 @@ a cancelled job leaves no file behind and changes nothing in the register.
 
 The dialogs only collect what the io layer needs and show what it says:
 the rows, the rules and the files are app/io's and app/ledger's.
+
+This module (openpyxl, Qt's print support, the page engine) is imported when a
+print, export or import is first started (app/ui/io_menu.py), not with the window.
 """
 from __future__ import annotations
 
@@ -19,7 +22,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton, QSpinBox,
@@ -32,18 +34,14 @@ from app.io import xlsx_read
 from app.io.jobs import Cancelled, atomic_path
 from app.io.ledger_layouts import Column, Layout
 from app.ledger import checks
-from app.models.accounts import ROLE_ADMIN, ROLE_CLERK
 from app.store.register import Register
-from app.ui import style, worker
+from app.ui import worker
+# The menu's actions live in io_menu (imported by the main window without this module);
+# the names stay here too, as do these dialogs' own looks (now in style.py).
+from app.ui.io_menu import IoActions, install_io_actions  # noqa: F401
 from app.ui.print_preview import open_preview, open_print
+from app.ui.style import DIALOG_STYLE
 
-# The look of these dialogs' own parts (the app's style sheet lives in app/ui/style.py).
-DIALOG_STYLE = f"""
-QPushButton#primaryButton {{ background: {style.ACCENT}; color: white; border: none;
-    border-radius: 3px; padding: 5px 14px; font-weight: bold; }}
-QPushButton#primaryButton:disabled {{ background: #d8d8d4; color: #888888; }}
-QLabel#stepTitle {{ font-weight: bold; color: #333333; padding-top: 6px; }}
-"""
 PRINT_ROWS_LIMIT = 50_000  # a printout of a screen list (今日, 日志) beyond this asks first
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
@@ -856,94 +854,3 @@ class ImportDialog(QDialog):
                                        "；".join(p.text() for p in result.plan.problems[:3]))
             self.summary_label.setStyleSheet("color: #b00020;")
         self._update_buttons()
-
-
-# -- the window's menu ------------------------------------------------------------------------
-
-class IoActions(QObject):
-    """打印 / 打印预览 / 导出 / 导入 / 标签 / 月报 for the main window."""
-
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
-        reg: Register = window.reg
-        clerk = ROLE_CLERK in reg.roles
-        self.print_action = QAction(self.tr("打印…"), window)
-        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.print_action.setToolTip(self.tr("打印当前台账（按纸质台账格式，每页带密级标志和日志检查点）"))
-        self.print_action.triggered.connect(lambda: self.print_current(preview=False))
-        self.preview_action = QAction(self.tr("打印预览"), window)
-        self.preview_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.preview_action.triggered.connect(lambda: self.print_current(preview=True))
-        self.labels_action = QAction(self.tr("打印标签…"), window)
-        self.labels_action.setToolTip(self.tr("为选中的载体打印二维码标签"))
-        self.labels_action.triggered.connect(self.print_labels)
-        self.report_action = QAction(self.tr("月报…"), window)
-        self.report_action.triggered.connect(lambda: monthly_report(window, reg))
-        self.export_action = QAction(self.tr("导出季度清查表…"), window)
-        self.export_action.triggered.connect(lambda: export_quarter(window, reg))
-        self.check_action = QAction(self.tr("导入清查结果…"), window)
-        self.check_action.triggered.connect(self.import_checks)
-        self.import_action = QAction(self.tr("导入旧台账…"), window)
-        self.import_action.triggered.connect(self.import_ledger)
-        for action in (self.check_action, self.import_action):
-            action.setEnabled(clerk)
-            if not clerk:
-                action.setToolTip(self.tr("只有保密员可以导入"))
-        self.import_dialog: ImportDialog | None = None
-
-        menu = window.menuBar().addMenu(self.tr("打印与导出(&P)"))
-        for action in (self.print_action, self.preview_action, self.labels_action,
-                       self.report_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        for action in (self.export_action, self.check_action, self.import_action):
-            menu.addAction(action)
-        bar = window.findChild(QWidget, "mainToolBar")
-        if bar is not None:
-            anchor = getattr(window, "password_action", None)
-            for action in (self.print_action, self.preview_action):
-                if anchor is not None:
-                    bar.insertAction(anchor, action)
-                else:
-                    bar.addAction(action)
-
-    def print_current(self, *, preview: bool) -> Job | None:
-        page = self.window.current_page()
-        if page is None:
-            return None
-        return print_page(self.window, self.window.reg, page, preview=preview)
-
-    def print_labels(self) -> Job | None:
-        page = self.window.current_page()
-        numbers = page.selected_numbers() if page is not None else []
-        return print_labels(self.window, self.window.reg, numbers)
-
-    def _refresh(self, *_args: Any) -> None:
-        for page in getattr(self.window, "pages", {}).values():
-            page.refresh()
-        detail = getattr(self.window, "detail", None)
-        if detail is not None:
-            detail.refresh()
-
-    def import_checks(self) -> None:
-        dialog = import_check_results(self.window, self.window.reg)
-        if dialog is not None:
-            dialog.recorded.connect(self._refresh)
-
-    def import_ledger(self) -> ImportDialog:
-        if self.import_dialog is None or not isValid(self.import_dialog):
-            self.import_dialog = ImportDialog(self.window.reg, self.window)
-            self.import_dialog.imported.connect(self._refresh)
-        self.import_dialog.show()
-        self.import_dialog.raise_()
-        return self.import_dialog
-
-
-def install_io_actions(window: Any) -> IoActions | None:
-    """Add the 打印与导出 menu (and 打印 / 打印预览 on the toolbar) to the main window.
-
-    The account administrator reads no ledger (三员分立) and gets none of it."""
-    if ROLE_ADMIN in window.reg.roles and ROLE_CLERK not in window.reg.roles:
-        return None
-    return IoActions(window)

@@ -21,10 +21,10 @@ from app.io.jobs import Cancelled
 from app.ledger import verify
 from app.store.register import Register
 from app.ui import worker
-from app.ui.io_dialogs import DIALOG_STYLE
 from app.ui.ledger_page import LedgerPage
 from app.ui.ledgers import Ledger
 from app.ui.sources import journal_source
+from app.ui.style import DIALOG_STYLE
 
 
 class _Progress(QObject):

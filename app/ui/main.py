@@ -14,7 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.clock import Clock, SystemClock
-from app.ui import prefs, single_instance, worker
+from app.ui import prefs, single_instance, warmup, worker
 from app.ui.style import STYLE_SHEET
 
 ALREADY_RUNNING = "保密台账已在运行，请切换到已打开的窗口。同一时间只能运行一个保密台账。"
@@ -69,13 +69,14 @@ def run_app(argv: list[str], *, clock: Clock | None = None) -> int:
 
 
 def _run(app: QApplication, clock: Clock) -> int:
-    from app.ui.main_window import open_main_window
-    from app.ui.setup_wizard import SetupWizard
+    # Each window's module is imported when it is about to be shown: the sign-in
+    # must not wait for the wizard, the main window or the ledger (figure 2).
     from app.ui.sign_in import SignInDialog
 
     path_text = prefs.register_path()
     username = ""
     if needs_setup(path_text):
+        from app.ui.setup_wizard import SetupWizard
         wizard = SetupWizard(clock=clock)
         wizard.exec()
         if wizard.register_path is None:
@@ -86,6 +87,8 @@ def _run(app: QApplication, clock: Clock) -> int:
     dialog = SignInDialog(Path(path_text), clock=clock, username=username)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.reg is None:
         return 0
+    warmup.wait()  # the warm-up may still be importing the main window's modules
+    from app.ui.main_window import open_main_window
     window = open_main_window(dialog.reg, clock=clock)
     window.show()
     window.offer_drafts()

@@ -2,13 +2,19 @@
 
 Which ledgers appear depends on the signed-in account's roles (三员分立: the
 account administrator sees only the accounts, the journal is for the
-inspector).  Pages are built when first opened, so signing in stays quick.
+inspector).  Pages are built when first opened, so signing in stays quick:
+even the page the window opens on is built only once the window is on screen
+(or when someone asks for the current page), so a clerk who goes straight to
+another ledger never pays for the first one's queries.  The 打印与导出 and
+登记 menus import what they start when it is first started.
 Geometry and the last page are remembered in QSettings; nothing secret is.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
                                QStackedWidget, QToolBar,
@@ -20,12 +26,14 @@ from app.store.register import Register
 from app.ui import actions, operations, prefs, shutdown
 from app.ui.drafts_dialog import DraftsDialog
 from app.ui.form_base import open_forms
-from app.ui.detail_pane import DetailPane
-from app.ui.io_dialogs import install_io_actions
+from app.ui.io_menu import install_io_actions
 from app.ui.ledger_page import LedgerPage, build_page
 from app.ui.ledgers import Ledger, read_only, visible_ledgers
 from app.ui.password_change import ChangePasswordDialog
 from app.ui.session_control import SessionController
+
+if TYPE_CHECKING:
+    from app.ui.detail_pane import DetailPane
 
 
 class MainWindow(QMainWindow):
@@ -63,14 +71,11 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
         right_layout.addLayout(self.banners)
-        # The selected carrier's fields and history beside the table (hidden until one is chosen).
-        self.detail = DetailPane(reg)
-        self.detail.hide()
+        # The table, and beside it the detail pane once a carrier is chosen (self.detail).
+        self._detail: DetailPane | None = None
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         right_layout.addWidget(self.splitter, 1)
         central = QWidget()
@@ -185,29 +190,87 @@ class MainWindow(QMainWindow):
         if keys:
             self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
 
+    # -- the detail pane --------------------------------------------------------------------
+    @property
+    def detail(self) -> DetailPane:
+        """The selected carrier's fields and history beside the table, made when first
+        needed (a carrier chosen): hidden until then, and never built for a window
+        where none is (its text browsers and tabs cost about 5 MiB)."""
+        if self._detail is None:
+            from app.ui.detail_pane import DetailPane
+            self._detail = DetailPane(self.reg)
+            self._detail.hide()
+            self.splitter.addWidget(self._detail)
+            self.splitter.setStretchFactor(1, 2)
+        return self._detail
+
+    def _follow_carrier(self, number: str) -> None:
+        if number:  # a selection that names no carrier changes nothing (DetailPane.follow)
+            self.detail.follow(number)
+
+    def _open_carrier(self, number: str) -> None:
+        if number:
+            self.detail.open_carrier(number)
+
+    def refresh_detail(self) -> None:
+        """Read the carrier shown again (it may be the one that moved); none shown: nothing."""
+        if self._detail is not None:
+            self._detail.refresh()
+
     # -- pages -----------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
         if row < 0:
             return
+        prefs.set_last_page(self.ledgers[row].key)
+        if self.isVisible():
+            self._build_current()
+        # Before the window is shown (the page it opens on): built after the first paint
+        # (showEvent), or at once when asked for (current_page, open_page).
+
+    def _showing_current(self) -> bool:
+        """Whether the stack shows the page of the navigation's current row."""
+        row = self.navigation.currentRow()
+        page = self.pages.get(self.ledgers[row].key) if row >= 0 else None
+        return page is not None and self.stack.currentWidget() is page
+
+    def _build_current(self) -> LedgerPage | None:
+        """The navigation's current page, built now if it was not yet, and shown in the stack."""
+        row = self.navigation.currentRow()
+        if row < 0:
+            return None
         ledger = self.ledgers[row]
         page = self.pages.get(ledger.key)
         if page is None:
             page = build_page(ledger, self.reg, read_only=self.read_only)
-            page.carrier_selected.connect(self.detail.follow)
-            page.carrier_activated.connect(self.detail.open_carrier)
+            page.carrier_selected.connect(self._follow_carrier)
+            page.carrier_activated.connect(self._open_carrier)
             self.pages[ledger.key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
-        prefs.set_last_page(ledger.key)
+        return page
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._showing_current():
+            QTimer.singleShot(0, self, self._build_if_still_needed)
+
+    def _build_if_still_needed(self) -> None:
+        # Nothing to do when a page was opened or asked for meanwhile, or the session ended.
+        if not self._signed_out and not self._showing_current():
+            self._build_current()
 
     def current_page(self) -> LedgerPage | None:
+        if not self._signed_out and not self._showing_current():
+            self._build_current()
         page = self.stack.currentWidget()
         return page if isinstance(page, LedgerPage) else None
 
     def open_page(self, key: str) -> LedgerPage:
         row = [ledger.key for ledger in self.ledgers].index(key)
         self.navigation.setCurrentRow(row)
-        return self.pages[key]
+        page = self._build_current()
+        assert page is not None
+        return page
 
     def apply_changes(self, changes: operations.Changes) -> None:
         """A form saved: the pages built so far that show what changed read again."""
@@ -222,7 +285,7 @@ class MainWindow(QMainWindow):
             if changes.touches(key):
                 refresh = getattr(page, "refresh", None) or getattr(page.model, "refresh", None)
                 (refresh or page.model.reload)()
-        self.detail.refresh()  # the carrier shown may be the one that moved
+        self.refresh_detail()  # the carrier shown may be the one that moved
         if changes.summary:
             self.statusBar().showMessage(changes.summary, 8000)
 

@@ -32,6 +32,9 @@ def alert_foreground(text: str) -> QColor | None:
 
 
 ACCENT = "#a4161a"  # the red of official seals, used sparingly
+# A label with this dynamic property set to True is centred by the style sheet (set it
+# before the label is shown).  Used by the first window, which must not touch `Qt`.
+CENTRED = "centred"
 
 STYLE_SHEET = f"""
 QMainWindow, QDialog, QWizard {{ background: #f6f6f4; }}
@@ -48,6 +51,7 @@ QLabel#pageTitle {{ font-size: 15pt; font-weight: bold; color: #222; }}
 QLabel#pageHint {{ color: #666; }}
 QLabel#dialogTitle {{ font-size: 16pt; font-weight: bold; color: #222; }}
 QLabel#errorText {{ color: #b00020; }}
+QLabel[{CENTRED}="true"] {{ qproperty-alignment: AlignCenter; }}
 QLabel#rulesText {{ color: #555; }}
 QFrame#banner {{ background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }}
 QFrame#noticeBanner {{ background: #fde4e4; border: 1px solid #e0a0a0; border-radius: 4px; }}
@@ -73,4 +77,12 @@ QStatusBar QLabel {{ padding: 2px 10px; }}
 QStatusBar QLabel#levelBadge {{ padding: 1px 10px; margin: 2px 6px; }}
 QLabel#emptyNote {{ color: #888; font-size: 11pt; }}
 QToolBar#mainToolBar {{ spacing: 6px; padding: 2px 8px; }}
+"""
+
+# The look of the print / export / import dialogs' own parts (app/ui/io_dialogs.py, the journal).
+DIALOG_STYLE = f"""
+QPushButton#primaryButton {{ background: {ACCENT}; color: white; border: none;
+    border-radius: 3px; padding: 5px 14px; font-weight: bold; }}
+QPushButton#primaryButton:disabled {{ background: #d8d8d4; color: #888888; }}
+QLabel#stepTitle {{ font-weight: bold; color: #333333; padding-top: 6px; }}
 """

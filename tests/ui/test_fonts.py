@@ -59,7 +59,60 @@ def test_shipped_font_registers_and_family_is_found(family: str) -> None:
     assert family == fonts.PREFERRED_FAMILY
     assert family in QFontDatabase.families()
     assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+    assert "Regular" in QFontDatabase.styles(family)
+    assert fonts.register_bold() == family  # the Bold face joins the same family
     assert {"Regular", "Bold"} <= set(QFontDatabase.styles(family))
+
+
+def test_bold_face_is_a_shipped_file_registered_on_demand() -> None:
+    bold = [p.name for p in fonts.font_files() if fonts.is_bold_file(p)]
+    assert bold == ["NotoSansCJKsc-Bold.otf"]
+    assert fonts._start_files(fonts.font_files()) == [fonts.FONT_DIR / "NotoSansCJKsc-Regular.otf"]
+    only_bold = [fonts.FONT_DIR / "NotoSansCJKsc-Bold.otf"]
+    assert fonts._start_files(only_bold) == only_bold  # a family must load all the same
+
+
+# A fresh process: the start registers the Regular face only; bold text on screen still
+# looks bold (Qt emboldens the regular glyphs); printing's bold font loads the Bold face.
+_BOLD_ON_DEMAND = """
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QRawFont
+from PySide6.QtWidgets import QApplication
+from app.ui import fonts
+
+app = QApplication([])
+fonts.apply_app_font(app)
+family = fonts.register_fonts()
+assert QFontDatabase.styles(family) == ["Regular"], QFontDatabase.styles(family)
+assert [p.name for p in fonts._loaded] == ["NotoSansCJKsc-Regular.otf"], fonts._loaded
+
+def ink(bold):
+    font = QFont(app.font())
+    font.setPixelSize(48)
+    font.setBold(bold)
+    img = QImage(8 * 56, 64, QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.setFont(font)
+    p.setPen(QColor("black"))
+    p.drawText(img.rect(), Qt.AlignmentFlag.AlignCenter, "收发登记保密台账")
+    p.end()
+    white = QColor("white").rgb()
+    return sum(img.pixel(x, y) != white for y in range(img.height()) for x in range(img.width()))
+
+regular, bold = ink(False), ink(True)
+assert regular > 2000 and bold > regular * 1.15, (regular, bold)
+raw = QRawFont.fromFont(fonts.cjk_font(10, bold=True))
+assert raw.styleName() == "Bold" and sorted(QFontDatabase.styles(family)) == ["Bold", "Regular"]
+print(regular, bold)
+"""
+
+
+def test_bold_on_screen_without_the_bold_face_and_in_print_with_it() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", _BOLD_ON_DEMAND], cwd=REPO_ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
 
 
 def test_register_fonts_is_idempotent(family: str) -> None:

@@ -144,3 +144,18 @@ def test_a_save_that_ends_under_the_lock_refreshes_after_unlock(qtbot, register_
     qtbot.waitUntil(lambda: not window.controller.is_locked, timeout=10000)
     assert window.statusBar().currentMessage() == "已登记"
     assert page.isVisible()
+
+
+def test_every_menu_entry_names_a_form_that_loads() -> None:
+    """The forms are imported when first opened: each entry's name must lead to its class."""
+    from app.ui import forms
+    from app.ui.form_base import FORMS
+    from app.ui.forms.base import MovementForm
+    for entry in actions.BY_KEY.values():
+        assert issubclass(entry.form, MovementForm) and entry.form.__name__ == entry.form_name
+    forms.load_all()  # what reopening a draft does first (DraftsDialog.restore)
+    for name in forms.MODULES:
+        cls = getattr(forms, name)
+        assert FORMS[cls.form_name] is cls
+    with pytest.raises(AttributeError):
+        _ = forms.NoSuchForm

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from app.clock import FakeClock
 from app.errors import AccountLocked, WrongCredentials
@@ -121,3 +122,13 @@ def test_a_reset_password_must_be_changed(qtbot, register_path: Path, clock: Fak
     attempt(qtbot, dialog, CLERK, "Linshi#2026ab")
     assert dialog.change_dialog.reason_label.text() == REASONS["管理员重置"]
     dialog.change_dialog.reject()
+
+
+def test_heading_and_warning_are_centred(qtbot, register_path: Path, clock: FakeClock) -> None:
+    """Centred by the style sheet (style.CENTRED), not through PySide6's costly `Qt` namespace."""
+    dialog = make_dialog(qtbot, register_path, clock)
+    labels = {label.text(): label for label in dialog.findChildren(QLabel)}
+    for text in ("保密台账", "输入口令时请确认无他人在旁（R52）。"):
+        assert labels[text].alignment() == Qt.AlignmentFlag.AlignCenter
+    assert labels["用户名"].alignment() != Qt.AlignmentFlag.AlignCenter
+    assert not dialog.error.alignment() & Qt.AlignmentFlag.AlignHCenter
