@@ -35,6 +35,7 @@ from app.io.marks import highest, marking
 from app.ledger import checks, settings, stats
 from app.ledger.queries import late_three_months, out_now, reading
 from app.models.carriers import STATES
+from app.store.engine import bulk_page_cache
 from app.store.journaling import head
 from app.store.register import Register
 
@@ -273,7 +274,7 @@ def export_quarter(reg: Register, quarter: str, out: Path | str, *,
     quarter = checks.quarter_name(quarter)
     ticker0 = Ticker(1, None, cancel)
     ticker0.check()
-    with reading(reg) as s:
+    with reading(reg) as s, bulk_page_cache(s.connection()):  # the whole register is read
         unit = settings.get(s, "unit_name") or ""
         checkpoint = checkpoint_text(*head(s))
         now = reg.clock.now()

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput, RuleViolation
@@ -71,20 +72,52 @@ OPTIONS: dict[str, Option] = {o.key: o for o in [
 ]}
 
 
+# Values read in this session, by key (defaults included).  Without it every
+# call was a Session.get: the identity map holds the Setting weakly, so it was
+# dropped after each call and read again (once per row of the overdue list).
+_CACHE = "settings_values"
+
+
 def get(s: Session, key: str) -> Any:
     option = OPTIONS[key]
-    # A stored row stays in the session's identity map; an absent one would be
-    # asked for again on every call (once per carrier in a bulk receipt).
-    missing: set[str] = s.info.setdefault("settings_missing", set())
-    row = None if key in missing else s.get(Setting, key)
-    if row is not None:
-        return json.loads(row.value)
-    missing.add(key)
-    if key == "password_min_length":
-        return _password_floor(get(s, "level"))[0]
-    if key == "password_max_age_days":
-        return _password_floor(get(s, "level"))[1]
-    return option.default
+    cache: dict[str, Any] = s.info.setdefault(_CACHE, {})
+    if key in cache:
+        return cache[key]
+    text = _stored(s, key)
+    if text is not None:
+        value = json.loads(text)
+    elif key == "password_min_length":
+        value = _password_floor(get(s, "level"))[0]
+    elif key == "password_max_age_days":
+        value = _password_floor(get(s, "level"))[1]
+    else:
+        value = option.default
+    cache[key] = value
+    return value
+
+
+# The stored text alone: loading a Setting object (Session.get) cost 0.5 ms, more
+# than the rest of a read session's overhead on the dashboard.
+_STORED = select(Setting.__table__.c.value).where(Setting.__table__.c.key == bindparam("key"))
+
+
+def _stored(s: Session, key: str) -> str | None:
+    """The JSON text of `key` as this session sees it; None when it is not stored."""
+    held = s.identity_map.get(s.identity_key(Setting, key))
+    if held is not None:  # read or changed in this session (put)
+        return held.value
+    if s.autoflush:
+        s.flush()  # as Session.get would: a Setting added in this operation counts
+    return s.connection().execute(_STORED, {"key": key}).scalar()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_values(session: Session, transaction: Any) -> None:
+    """A value read or put inside a transaction or savepoint that ends (commit,
+    rollback, release) is read again: a rolled-back put must not outlive its
+    transaction, nor a value another connection committed meanwhile."""
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_CACHE, None)
 
 
 def put(s: Session, key: str, value: Any) -> None:
@@ -95,7 +128,8 @@ def put(s: Session, key: str, value: Any) -> None:
     if option.check:
         option.check(value, s)
     text = json.dumps(value, ensure_ascii=False)
-    s.info.get("settings_missing", set()).discard(key)
+    # Every cached value goes: the password floors are derived from `level`.
+    s.info.pop(_CACHE, None)
     row = s.get(Setting, key)
     if row is None:
         s.add(Setting(key=key, value=text))

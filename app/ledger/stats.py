@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, DateTime, Select, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput
@@ -17,6 +19,7 @@ from app.ledger import checks, classification, holidays, incidents
 from app.ledger.queries import CarrierRow, KEPT_STATES, OUT_STATES, now_of, page_of, view_at
 from app.models.carriers import Carrier
 from app.models.movements import Batch, Movement
+from app.store.engine import bulk_page_cache
 
 STAT_LEVELS = ("绝密", "机密", "秘密", "内部")
 # The lines of the monthly report: (label, movement kind); see monthly_stats.
@@ -83,13 +86,17 @@ def clear_out_list(s: Session, quarter: str) -> list[CarrierRow]:
     """
     _, end = checks.quarter_bounds(quarter)
     as_of = None if end > now_of(s) else end - timedelta(microseconds=1)
-    return page_of(s, view_at(as_of, by_registration=False), limit=None, states=IN_CUSTODY)
+    with bulk_page_cache(s.connection()):  # every carrier in custody: the whole register
+        return page_of(s, view_at(as_of, by_registration=False), limit=None, states=IN_CUSTODY)
 
 
 # -- the dashboard's deadlines ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
+    """One line of the dashboard's deadlines.  A NamedTuple like queries.OutRow:
+    every secrecy period ending this year is one (hundreds in a large register),
+    and a frozen dataclass cost more to make than SQLite took to find it."""
+
     kind: str  # 定密 / 事件书面报告 / 事件查处结果 / 季度清查 / 保密期限届满
     rule: str
     due: datetime
@@ -132,8 +139,21 @@ def _incident_due(s: Session, now: datetime) -> list[Due]:
 
 
 def _quarter_checked(s: Session, quarter: str) -> bool:
-    return s.scalar(select(Batch.id).where(
-        Batch.kind == "清查", func.json_extract(Batch.detail, "$.quarter") == quarter).limit(1)) is not None
+    return s.scalar(_checked_query(), {"quarter": quarter}) is not None
+
+
+# The dashboard's statements are built once: building one cost more than SQLite
+# took to answer it.
+
+@cache
+def _checked_query() -> Select:
+    return (select(Batch.id).where(Batch.kind == "清查", func.json_extract(Batch.detail, "$.quarter")
+                                   == bindparam("quarter", type_=String)).limit(1))
+
+
+@cache
+def _registered_before_query() -> Select:
+    return select(Carrier.id).where(Carrier.registered_at < bindparam("start", type_=DateTime)).limit(1)
 
 
 def _quarter_due(s: Session, now: datetime) -> list[Due]:
@@ -144,23 +164,35 @@ def _quarter_due(s: Session, now: datetime) -> list[Due]:
         out.append(Due("季度清查", "R30", end - timedelta(seconds=1), current,
                        f"{current} 季度尚未清查、清退", False))
     previous = checks.quarter_of(start - timedelta(days=1))
-    had_carriers = s.scalar(select(Carrier.id).where(Carrier.registered_at < start).limit(1))
+    had_carriers = s.scalar(_registered_before_query(), {"start": start})
     if had_carriers is not None and not _quarter_checked(s, previous):
         out.append(Due("季度清查", "R30", start - timedelta(seconds=1), previous,
                        f"{previous} 季度未做清查、清退", True))
     return out
 
 
-def _periods_ending(s: Session, now: datetime) -> list[Due]:
+@cache
+def _periods_query() -> Select:
     # Filtered on the period only, so that SQLite takes its index (the state
     # index would win otherwise); the few rows are checked in Python.
-    q = (select(Carrier.number, Carrier.title, Carrier.level, Carrier.period_until, Carrier.state)
-         .where(Carrier.period_until >= date(now.year, 1, 1),
-                Carrier.period_until <= date(now.year, 12, 31)))
-    return [Due("保密期限届满", "R05", _end_of(until), number,
-                f"《{title}》（{level}）保密期限至 {until:%Y-%m-%d}，届时须办理解密或延期",
-                now > _end_of(until)) for number, title, level, until, state in s.execute(q)
-            if state in IN_CUSTODY]
+    return (select(Carrier.number, Carrier.title, Carrier.level, Carrier.period_until, Carrier.state)
+            .where(Carrier.period_until >= bindparam("first", type_=Date),
+                   Carrier.period_until <= bindparam("last", type_=Date)))
+
+
+def _periods_ending(s: Session, now: datetime) -> list[Due]:
+    rows = s.connection().execute(_periods_query(), {"first": date(now.year, 1, 1),
+                                                     "last": date(now.year, 12, 31)}).all()
+    out = []
+    for number, title, level, until, state in rows:
+        if state in IN_CUSTODY:
+            end = _end_of(until)
+            # isoformat() writes what "%Y-%m-%d" does (the year has 4 digits), without
+            # strftime's cost: it was most of the time of hundreds of these lines.
+            out.append(Due("保密期限届满", "R05", end, number,
+                           f"《{title}》（{level}）保密期限至 {until.isoformat()}，届时须办理解密或延期",
+                           now > end))
+    return out
 
 
 def _holiday_inspections(now: datetime) -> list[Due]:

@@ -43,6 +43,11 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
+def is_current(engine: Engine) -> bool:
+    """The register is at this program's head (a reader engine can tell)."""
+    return current_revision(engine) == HEAD
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the register to head; refuse one made by a newer program."""
     current = current_revision(engine)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 import app.store.journaling  # noqa: F401  (registers the flush hook)
 from app.clock import Clock
@@ -24,18 +24,18 @@ from app.store.instance_lock import InstanceLock
 
 
 class Register:
-    def __init__(self, path: Path, engine: Engine, data_key: bytearray, keyfile: KeyslotFile,
-                 lock: InstanceLock, clock: Clock, actor: str, roles: frozenset[str]) -> None:
+    def __init__(self, path: Path, engine: Engine | None, data_key: bytearray, keyfile: KeyslotFile,
+                 lock: InstanceLock, clock: Clock, actor: str, roles: frozenset[str], *,
+                 read_engine: Engine | None = None) -> None:
         self.path = path
-        self.engine = engine
+        self._engine = engine
         self._data_key = data_key
         self.keyfile = keyfile
         self._lock = lock
         self.clock = clock
         self.actor = actor
         self.roles = roles
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._read_engine: Engine | None = None
+        self._read_engine = read_engine
         # Filled by the sign-in: 'must change' reason, days to expiry, notices.
         self.sign_in_info: dict = {}
 
@@ -43,15 +43,27 @@ class Register:
     @classmethod
     def open_with_key(cls, path: Path, data_key: bytes, keyfile: KeyslotFile, clock: Clock,
                       *, create: bool = False, lock: InstanceLock | None = None) -> "Register":
+        """Open with the unwrapped data key.  Only the reader engine is opened (and
+        checks the schema's revision) unless the file is new or must be upgraded:
+        the writer is opened by the first operation, so that showing the first
+        screen costs one keyed connection, not two."""
         lock = lock or InstanceLock(path).acquire()
         key = bytearray(data_key)
+        engine = reader = None
         try:
-            engine = open_engine(path, key, create=create)
-            migrate.upgrade(engine)
+            if not create:
+                reader = open_engine(path, key, writer=False)
+            if reader is None or not migrate.is_current(reader):
+                engine = open_engine(path, key, create=create)
+                migrate.upgrade(engine)
         except BaseException:
+            for opened in (reader, engine):
+                if opened is not None:
+                    opened.dispose()
             lock.release()
             raise
-        return cls(path, engine, key, keyfile, lock, clock, actor="", roles=frozenset())
+        return cls(path, engine, key, keyfile, lock, clock, actor="", roles=frozenset(),
+                   read_engine=reader)
 
     @staticmethod
     def new_data_key() -> bytes:
@@ -72,11 +84,19 @@ class Register:
     def keyslot_path(self) -> Path:
         return keyslot_path(self.path)
 
+    # -- engines ----------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The writer engine (BEGIN IMMEDIATE), opened on first use."""
+        if self._engine is None:
+            self._engine = open_engine(self.path, self._key_for_engine())
+        return self._engine
+
     # -- sessions ---------------------------------------------------------------
     @contextmanager
     def operation(self, action: str, *, actor: str | None = None) -> Iterator[Session]:
         """One ledger operation: one transaction with its journal entries."""
-        session = self._sessions()
+        session = Session(self.engine, expire_on_commit=False)
         session.info.update(actor=actor or self.actor, action=action, clock=self.clock)
         try:
             with session.begin():
@@ -111,7 +131,9 @@ class Register:
         Python may still hold copies inside the driver; this is the most a
         pure-Python program can do, and it ends the usable session.
         """
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
         if self._read_engine is not None:
             self._read_engine.dispose()
             self._read_engine = None
@@ -120,10 +142,9 @@ class Register:
         self._data_key = bytearray()
 
     def reopen(self, data_key: bytes) -> None:
-        """After a lock screen: key the engine again (the instance lock was kept)."""
+        """After a lock screen: key the engines again (the instance lock was kept);
+        each is opened when first used."""
         self._data_key = bytearray(data_key)
-        self.engine = open_engine(self.path, self._data_key)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         if self._data_key:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from app.errors import BadInput
 from app.ledger.checks import check_items
 from app.ledger.incidents import (
+    LATE_AT_LEAST,
+    LATE_MONTHS,
     add_months,
     amend_incident,
     deadlines,
@@ -175,6 +177,16 @@ def test_deadlines_overdue_and_upcoming_R45(clerk_reg, people, clock):
 def test_add_months_keeps_to_month_end():
     assert add_months(datetime(2026, 11, 30, 9), 3) == datetime(2027, 2, 28, 9)
     assert add_months(datetime(2026, 10, 31), 3) == datetime(2027, 1, 31)
+    assert add_months(datetime(2027, 11, 30), 3) == datetime(2028, 2, 29)  # leap year
+
+
+def test_three_months_are_never_shorter_than_the_sql_prefilter_R31():
+    """late_three_months lets SQLite drop loans due less than LATE_AT_LEAST ago;
+    that is only right if no due date plus three months comes sooner."""
+    day = datetime(2000, 1, 1, 17, 30)
+    for _ in range(366 * 4 + 400):  # every day of a leap cycle, and more
+        assert add_months(day, LATE_MONTHS) - day >= LATE_AT_LEAST, day
+        day += timedelta(days=1)
 
 
 # -- R31 ----------------------------------------------------------------------------------
@@ -222,3 +234,27 @@ def test_return_demanded_at_check_escalated_after_three_months_R31(clerk_reg, pe
         [item] = late_three_months(s, clock.now())
     assert (item.reason, item.since) == ("清查要求清退", at(9))
     assert len(escalate_late(clerk_reg)) == 1
+
+
+def test_late_three_months_matches_a_hand_built_list_R31(clerk_reg, people, clock):
+    """One statement for every loan out: the due time, the first demand during the
+    loan (not one made during an earlier loan), the holder's name, the order."""
+    by_due, by_demand, demand_before, in_time = (new(clerk_reg) for _ in range(4))
+    far = datetime(2027, 12, 31, 17)
+    clock.set(at(9))
+    lend(clerk_reg, by_demand, borrower="张三", approver="李处长", place="带出", due=far)
+    lend(clerk_reg, demand_before, borrower="赵六", approver="李处长", place="带出", due=far)
+    clock.set(at(9, 30))
+    check_items(clerk_reg, "2026Q4", {by_demand: "清退", demand_before: "清退"})
+    clock.set(at(10))
+    return_(clerk_reg, demand_before, returned_by="赵六")
+    lend(clerk_reg, demand_before, borrower="赵六", approver="李处长", place="带出", due=far)
+    lend(clerk_reg, by_due, borrower="赵六", approver="李处长")  # due 17:30
+    lend(clerk_reg, in_time, borrower="张三", approver="李处长", place="带出", due=far)
+    with clerk_reg.read() as s:
+        got = late_three_months(s, datetime(2027, 2, 3, 9))
+        assert late_three_months(s, datetime(2027, 2, 2, 9, 29)) == []
+    assert [(i.number, i.holder, i.since, i.reason) for i in got] == [
+        (by_demand, "张三", at(9, 30), "清查要求清退"),
+        (by_due, "赵六", at(17, 30), "借阅逾期"),
+    ]

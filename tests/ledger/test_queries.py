@@ -266,3 +266,129 @@ def test_inspector_may_read_the_ledgers(register_path, clock):
                   allow_password_change=True)
     with reg, reading(reg) as s:
         assert count_carriers(s) == 0
+
+
+# -- the statements built once (figure 3) and the loans out in one pass (figure 5) ---------
+
+def test_a_kept_page_statement_binds_each_call_s_values(clerk_reg, clock, register):
+    """The page and count statements are built once per filter shape: the same shape
+    with other values, in one session, must give each call its own rows."""
+    clock.set(at(10))
+    lend(clerk_reg, register["plan"], borrower="张三", approver="李处长")
+    by_key = {n: k for k, n in register.items()}
+    with reading(clerk_reg) as s:
+        def keys(**kw):
+            rows = carriers_page(s, limit=None, **kw)
+            assert count_carriers(s, **{k: v for k, v in kw.items()
+                                        if k not in ("order_by", "descending")}) == len(rows)
+            return [by_key[r.number] for r in rows]
+
+        assert keys(level="机密") == ["plan"]
+        assert keys(level="绝密") == ["report"]
+        assert keys(search="纪要") == ["memo"]  # LIKE
+        assert sorted(keys(search="通知")) == ["notice", "old"]
+        assert keys(search="实施方案") == ["plan"]  # FTS
+        assert keys(search="保密工作报告") == ["report"]
+        assert keys(holder="张三", order_by="title") == sorted(
+            ["plan", "memo"], key=lambda k: next(r.title for r in carriers_page(s, limit=None)
+                                                 if r.number == register[k]))
+        assert keys(holder="李处长") == []
+        assert keys(state="借出") == ["plan"] and "plan" not in keys(state="在库")
+        assert len(keys(date_to=at(8, 15))) == 1 and len(keys(date_to=MON)) == 5  # moment, day
+        assert keys(date_from=at(8, 15)) == [k for k in keys() if k != "old"]
+        numbers = sorted(register.values())
+        assert [r.number for r in carriers_page(s, offset=1, limit=2)] == numbers[1:3]
+        assert [r.number for r in carriers_page(s, offset=3, limit=1)] == numbers[3:4]
+        assert [r.number for r in carriers_page(s, offset=0, limit=2, descending=True)] == \
+            numbers[::-1][:2]
+
+
+def _out(reg, when=None):
+    with reading(reg) as s:
+        return [(r.number, r.state, r.borrower, r.dept, r.approver, r.out_at, r.due_at,
+                 r.deadline, r.overdue) for r in out_now(s, when)]
+
+
+def test_out_now_matches_a_hand_built_list_R12(clerk_reg, clock, register, people):
+    clock.set(at(10))
+    notice = lend(clerk_reg, register["notice"], borrower="张三", approver="李处长")
+    clock.set(at(10, 30))
+    lend(clerk_reg, register["report"], borrower="赵六", approver="李处长", due=at(16))
+    clock.set(at(11))
+    lend(clerk_reg, register["plan"], borrower="张三", approver="李处长", place="带出",
+         due=datetime(2026, 11, 4, 12, 0))
+    clock.set(at(12))
+    lend(clerk_reg, register["old"], borrower="李四", approver="李处长")
+    clock.set(at(13))
+    return_(clerk_reg, register["old"], returned_by="李四")
+    clock.set(at(18))  # after hours: due back before midnight
+    lend(clerk_reg, register["memo"], borrower="张三", approver="李处长")
+    clock.set(at(20))
+    midnight = datetime(2026, 11, 2, 23, 59, 59)
+    expected = [
+        (register["notice"], "借出", "张三", "办公室", "李处长", at(10), at(17, 30), at(17, 30), True),
+        (register["report"], "借出", "赵六", "办公室", "李处长", at(10, 30), at(16), at(16), True),
+        (register["plan"], "外出携带", "张三", "办公室", "李处长", at(11),
+         datetime(2026, 11, 4, 12), datetime(2026, 11, 4, 12), False),
+        (register["memo"], "借出", "张三", "办公室", "李处长", at(18), midnight, midnight, False),
+    ]
+    assert _out(clerk_reg) == expected
+    with reading(clerk_reg) as s:
+        rows = out_now(s)
+        assert [r for r in rows if r.overdue] == overdue(s)
+        assert [r.number for r in overdue(s, at(16, 30))] == [register["report"]]
+        # At 16:30 (in the past) `memo` was not yet lent.
+        assert [r.number for r in due_today(s, at(16, 30))] == [register["notice"]]
+    first = rows[0]
+    assert (first.movement_id, first.borrower_id) == (notice, people["张三"])
+    with reading(clerk_reg) as s:
+        assert first.carrier_id == carriers_page(s, search=register["notice"])[0].id
+    # At 12:30 the loan of `old` was still open and `memo` not yet lent.
+    assert [r[0] for r in _out(clerk_reg, at(12, 30))] == [
+        register["notice"], register["report"], register["plan"], register["old"]]
+
+
+def test_deadlines_follow_a_changed_end_of_day_in_the_same_session_R12(clerk_reg, clock, register):
+    clock.set(at(10))
+    lend(clerk_reg, register["notice"], borrower="张三", approver="李处长")
+    with clerk_reg.operation("设置") as s:
+        assert [r.deadline for r in out_now(s)] == [at(17, 30)]
+        settings.put(s, "end_of_day", "16:00")
+        assert [r.deadline for r in out_now(s)] == [at(16)]  # min(due 17:30, day's end 16:00)
+
+
+@pytest.mark.parametrize("setting", ["17:30", "9:05", "0:00", "23:59"])
+def test_day_ends_agree_with_the_lending_form_R12(clerk_reg, setting):
+    from app.ledger.loans import end_of_day
+    with clerk_reg.operation("设置") as s:
+        settings.put(s, "end_of_day", setting)
+        ends = queries.day_ends(s)
+        for hh, mm, ss in [(0, 0, 0), (9, 4, 59), (9, 5, 0), (12, 0, 0), (17, 29, 59), (17, 30, 0),
+                           (17, 30, 1), (23, 58, 59), (23, 59, 0), (23, 59, 59)]:
+            when = datetime(2026, 11, 2, hh, mm, ss)
+            assert ends.of(when) == end_of_day(s, when), when
+
+
+@pytest.mark.parametrize("closing", ["17:30", "0:00", "12:00"])
+def test_overdue_list_is_exactly_the_overdue_loans_out_R12(clerk_reg, clock, register, closing):
+    """overdue() lets SQLite leave out loans that cannot be overdue yet; whatever the
+    time and the end of day, it must list exactly the loans out_now marks overdue."""
+    clock.set(at(9))
+    lend(clerk_reg, register["plan"], borrower="张三", approver="李处长", place="带出",
+         due=datetime(2026, 11, 3, 12, 0))
+    clock.set(at(10))
+    lend(clerk_reg, register["notice"], borrower="张三", approver="李处长")
+    lend(clerk_reg, register["report"], borrower="赵六", approver="李处长", due=at(11))
+    clock.set(at(18))
+    lend(clerk_reg, register["memo"], borrower="张三", approver="李处长")
+    with clerk_reg.operation("设置") as s:
+        settings.put(s, "end_of_day", closing)
+    moments = [at(10, 30), at(11, 1), at(11, 59), at(12), at(12, 1), at(17, 30), at(17, 31),
+               at(18), at(23, 59), at(0, 0, date(2026, 11, 3)), at(11, 59, date(2026, 11, 3)),
+               at(12, 1, date(2026, 11, 3)), at(9, 0, date(2026, 11, 9))]
+    for moment in moments:
+        clock.set(moment)
+        with reading(clerk_reg) as s:
+            assert overdue(s) == [r for r in out_now(s) if r.overdue], (closing, moment)
+            later = moment + (datetime(2026, 11, 3) - datetime(2026, 11, 2)) / 3
+            assert overdue(s, later) == [r for r in out_now(s, later) if r.overdue]

@@ -95,6 +95,16 @@ def test_past_quarter_list_is_as_of_its_end_R30(clerk_reg, clock, people):
         assert clear_out_list(s, "2026Q2") == []
 
 
+def test_clear_out_list_leaves_the_connection_s_page_cache_as_it_was(clerk_reg, clock, people):
+    """The whole-register list reads with a large page cache, then gives it back:
+    the pooled connection must not keep 32 MiB for the table's later pages."""
+    new(clerk_reg, when=at(11, 2, 8))
+    with reading(clerk_reg) as s:
+        size = s.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+        assert len(clear_out_list(s, "2026Q4")) == 1
+        assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == size
+
+
 # -- deadlines ----------------------------------------------------------------------------
 
 def produced(reg, when: datetime) -> str:
