@@ -128,7 +128,9 @@ def lend_in(s: Session, number: str, *, borrower: str | int, approver: str | int
     if place not in PLACES:
         raise BadInput(f"阅读地点须为 {'、'.join(PLACES)} 之一。")
     when = event_time(s, at)
-    carrier = lookup.carrier_by_number(s, number)
+    # The approver and the borrower come with the carrier; check_approver and
+    # lookup.person below find them in the session (kept alive by `_people`).
+    carrier, _people = lookup.carrier_with_people(s, number, approver, borrower)
     from_state = carrier.state
     detail = {"purpose": purpose.strip(), "place": place, "from_state": from_state}
     next_state(from_state, "借出", detail)  # R13 (and destroyed/sent/...) before anything else
@@ -140,9 +142,10 @@ def lend_in(s: Session, number: str, *, borrower: str | int, approver: str | int
         _check_take_out(carrier, leader, principal_leader_approved)
         detail["principal_leader_approved"] = bool(principal_leader_approved)
     due_at = _check_due(s, carrier, when, due, place)
+    # Numbered up front, so the carrier can point at it without a flush of its own:
+    # the flush at commit writes and journals the carrier once, not twice.
     movement = record_movement(s, carrier, "借出", when, person_id=reader.id, approver_id=leader.id,
-                               batch_id=batch_id, due_at=due_at, detail=detail)
-    s.flush()
+                               batch_id=batch_id, due_at=due_at, detail=detail, numbered=True)
     carrier.holder_id = reader.id
     carrier.open_movement_id = movement.id
     return movement
@@ -167,7 +170,7 @@ def return_(reg: Register, number: str, *, returned_by: str | int, pages_checked
 
 def open_loan(s: Session, carrier: Carrier) -> Movement:
     """The 借出 movement now open for a carrier that is out."""
-    loan = s.get(Movement, carrier.open_movement_id) if carrier.open_movement_id else None
+    loan = lookup.by_id(s, Movement, carrier.open_movement_id) if carrier.open_movement_id else None
     if loan is None or loan.kind != "借出" or loan.closed_by_id is not None:
         raise BadInput(f"载体 {carrier.number} 没有未归还的借阅记录。")
     return loan
@@ -178,7 +181,9 @@ def return_in(s: Session, number: str, *, returned_by: str | int, pages_checked:
               at: datetime | None = None) -> Movement:
     """`return_` inside a caller's transaction."""
     when = event_time(s, at)
-    carrier = lookup.carrier_by_number(s, number)
+    # The loan and its borrower come with the carrier; open_loan and lookup.person below
+    # find them in the session (kept alive by `_held`) instead of querying again.
+    carrier, *_held = lookup.carrier_and_loan(s, number)
     next_state(carrier.state, "归还", {})  # "not out" refusals first
     loan = open_loan(s, carrier)
     person = lookup.person(s, returned_by, what="归还人")
@@ -196,9 +201,9 @@ def return_in(s: Session, number: str, *, returned_by: str | int, pages_checked:
     flag = ""
     if loan.due_at and when > loan.due_at and when.date() > loan.due_at.date():
         flag = f"R12 逾期归还：应于{loan.due_at:%Y-%m-%d %H:%M}归还，{when:%Y-%m-%d %H:%M}归还（过夜）"
+    # Numbered up front like the loan (see lend_in): one flush, each row journaled once.
     movement = record_movement(s, carrier, "归还", when, person_id=person.id,
-                               batch_id=loan.batch_id, flagged=flag, detail=detail)
-    s.flush()
+                               batch_id=loan.batch_id, flagged=flag, detail=detail, numbered=True)
     loan.closed_by_id = movement.id
     carrier.holder_id = None
     carrier.open_movement_id = None

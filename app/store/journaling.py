@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from sqlalchemy import Boolean, Float, Integer, event, inspect, insert, select
+from sqlalchemy import Boolean, Dialect, Float, Integer, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.crypto.canonical import canonical_json, to_jsonable
@@ -68,9 +69,20 @@ def row_dict(table_cls: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def _column_keys(table_cls: type[Base]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every column attribute, the primary key's attributes) of a mapped class."""
+    mapper = inspect(table_cls)
+    return (tuple(c.key for c in mapper.column_attrs),
+            tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key))
+
+
 def current_values(obj: Base) -> dict[str, Any]:
-    mapper = inspect(obj).mapper
-    return {c.key: getattr(obj, c.key) for c in mapper.column_attrs}
+    keys = _column_keys(type(obj))[0]
+    loaded = obj.__dict__  # where the ORM keeps loaded column values: what getattr returns
+    if all(key in loaded for key in keys):
+        return {key: loaded[key] for key in keys}
+    return {key: getattr(obj, key) for key in keys}  # something expired or deferred: load it
 
 
 def changed_before(obj: Base) -> dict[str, Any]:
@@ -93,9 +105,12 @@ def changed_before(obj: Base) -> dict[str, Any]:
     return before
 
 
-def object_id(obj: Base) -> str:
-    pk = inspect(obj).mapper.primary_key_from_instance(obj)
-    return "/".join(str(v) for v in pk)
+def object_id(obj: Base, values: dict[str, Any] | None = None) -> str:
+    """The row's primary key as journaled; `values` (current_values) saves reading it."""
+    keys = _column_keys(type(obj))[1]
+    if values is None:
+        values = {key: getattr(obj, key) for key in keys}
+    return "/".join(str(values[key]) for key in keys)
 
 
 # Built once: constructing a statement costs more than SQLite takes to answer it
@@ -110,12 +125,45 @@ def head(session_or_conn: Any) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+class _DriverStatements(NamedTuple):
+    head: str  # _HEAD_QUERY as SQL text
+    insert: str  # _INSERT_ROWS as SQL text with positional parameters
+    order: tuple[str, ...]  # the insert's parameters in order
+    convert: dict[str, Callable[[Any], Any]]  # what SQLAlchemy does to a value first
+
+
+@functools.lru_cache(maxsize=4)
+def _driver_statements(dialect: Dialect) -> _DriverStatements:
+    """The head query and the insert compiled once for the dialect, for
+    `exec_driver_sql`.  Why: `Connection.execute` of a built statement still looks
+    up its compiled form and processes each row's parameters on every write;
+    ready text and tuples keep SQLAlchemy's error handling and events for less
+    (figure 9: about 0.4 M fewer instructions, ~0.1 ms, per sign-out or sign-in).
+    The converters are those a compiled execution applies (`at`: datetime to text);
+    tests/store/test_journaling.py checks the stored rows are the same.
+    """
+    compiled = _INSERT_ROWS.compile(dialect=dialect, column_keys=[c.key for c in _JOURNAL.c])
+    if not compiled.positional:
+        raise RuntimeError(f"journal insert needs a positional paramstyle, not {dialect.paramstyle}")
+    convert = {}
+    for c in _JOURNAL.c:
+        proc = c.type.dialect_impl(dialect).bind_processor(dialect)
+        if proc is not None:
+            convert[c.key] = proc
+    head_sql = str(_HEAD_QUERY.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return _DriverStatements(head_sql, str(compiled), tuple(compiled.positiontup), convert)
+
+
 def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
     """Chain and insert raw entries (action, obj_type, obj_id, before, after, ...)."""
     if not entries:
         return
     conn = session.connection()
-    seq, prev = session.info.get(_HEAD) or head(conn)
+    sql = _driver_statements(conn.dialect)
+    if (last := session.info.get(_HEAD)) is None:
+        row = conn.exec_driver_sql(sql.head).first()
+        last = (row[0], row[1]) if row else (0, GENESIS)
+    seq, prev = last
     at = session.info["clock"].now()
     actor = session.info["actor"]
     rows = []
@@ -126,11 +174,14 @@ def append_entries(session: Session, entries: list[dict[str, Any]]) -> None:
                     "before": e.get("before"), "after": e.get("after")}
         body = canonical_json(body_obj)
         h = chain_hash(prev, body)
-        rows.append({"seq": seq, "at": e.get("at", at), "account": body_obj["account"],
-                     "action": e["action"], "obj_type": e["obj_type"], "obj_id": body_obj["obj_id"],
-                     "body": body.decode("utf-8"), "prev_hash": prev, "hash": h})
+        row = {"seq": seq, "at": e.get("at", at), "account": body_obj["account"],
+               "action": e["action"], "obj_type": e["obj_type"], "obj_id": body_obj["obj_id"],
+               "body": body.decode("utf-8"), "prev_hash": prev, "hash": h}
+        for key, proc in sql.convert.items():
+            row[key] = proc(row[key])
+        rows.append(tuple(row[key] for key in sql.order))
         prev = h
-    conn.execute(_INSERT_ROWS, rows)
+    conn.exec_driver_sql(sql.insert, rows)
     session.info[_HEAD] = (seq, prev)
 
 
@@ -155,18 +206,23 @@ def _journal_flush(session: Session, _ctx: Any) -> None:
     action = session.info.get("action")
     for obj in session.deleted:
         raise UnjournaledWrite(f"rows are never deleted: {type(obj).__name__}")
-    changed = [o for o in session.new] + [o for o in session.dirty if session.is_modified(o)]
-    for obj in changed:
+    # A changed row's old values; none means it was set back to what it was (no
+    # entry): what Session.is_modified would say, but is_modified asks every
+    # attribute of the row for its history, changed_before only the ones set.
+    changed = [(o, None) for o in session.new]
+    changed += [(o, before) for o in session.dirty
+                if getattr(type(o), "__journaled__", False) and (before := changed_before(o))]
+    for obj, before in changed:
         cls = type(obj)
         if not getattr(cls, "__journaled__", False):
             continue
         if action is None:
             raise UnjournaledWrite(f"write to {cls.__tablename__} outside an operation")
-        is_new = obj in session.new
+        values = current_values(obj)
         entries.append({
-            "action": action, "obj_type": cls.__tablename__, "obj_id": object_id(obj),
-            "before": None if is_new else row_dict(cls, changed_before(obj)),
-            "after": row_dict(cls, current_values(obj)),
+            "action": action, "obj_type": cls.__tablename__, "obj_id": object_id(obj, values),
+            "before": None if before is None else row_dict(cls, before),
+            "after": row_dict(cls, values),
         })
     # Deterministic order inside one flush: by table then id.
     entries.sort(key=lambda e: (e["obj_type"], _id_key(e["obj_id"])))

@@ -265,3 +265,48 @@ def test_loan_before_the_carrier_was_received_is_bad_input(clerk_reg, people):
     n = new(clerk_reg)
     with pytest.raises(BadInput):
         lend(clerk_reg, n, borrower="张三", approver="李处长", at=at(8))
+
+
+# -- the journal of a loan -------------------------------------------------------------------
+
+def journal_since(reg, seq: int) -> list[dict]:
+    from app.models.journal import JournalEntry
+    with reg.read() as s:
+        bodies = s.scalars(select(JournalEntry.body).where(JournalEntry.seq > seq)
+                           .order_by(JournalEntry.seq))
+        return [json.loads(b) for b in bodies]
+
+
+def test_a_loan_writes_and_journals_the_carrier_and_the_movement_once_each(clerk_reg, people):
+    """The movement is numbered before it is written, so the carrier points at it in the
+    same flush: one entry per changed row, each with the row's old and new values."""
+    n = new(clerk_reg)
+    with clerk_reg.read() as s:
+        seq = head(s)[0]
+    mid = lend(clerk_reg, n, borrower=people["张三"], approver=people["李处长"])
+    entries = journal_since(clerk_reg, seq)
+    c = carrier(clerk_reg, n)
+    assert [(e["action"], e["obj_type"], e["obj_id"]) for e in entries] == [
+        ("借出", "carriers", str(c.id)), ("借出", "movements", str(mid))]
+    changed, added = entries
+    assert changed["before"] == {"state": "在库", "holder_id": None, "open_movement_id": None}
+    assert {k: changed["after"][k] for k in changed["before"]} == {
+        "state": "借出", "holder_id": people["张三"], "open_movement_id": mid}
+    assert added["before"] is None and added["after"]["id"] == mid
+    with clerk_reg.read() as s:  # SQLite would have given the movement the same id
+        assert mid == s.scalar(select(Movement.id).order_by(Movement.id.desc()).limit(1))
+
+
+def test_loan_with_people_named_by_name_or_id_or_unknown(clerk_reg, people):
+    """Approver and borrower are loaded with the carrier when named by id; by name, or
+    by an id nobody has, they are looked up (and refused) exactly as before."""
+    n = new(clerk_reg)
+    from app.errors import NotFound
+    with pytest.raises(NotFound, match="编号为 999 的借阅人"):
+        lend(clerk_reg, n, borrower=999, approver=people["李处长"])
+    with pytest.raises(NotFound, match="编号为 998 的批准人"):
+        lend(clerk_reg, n, borrower=999, approver="998")
+    refused(clerk_reg, "R10", lend, clerk_reg, n, borrower=people["李处长"], approver=str(people["张三"]))
+    mid = lend(clerk_reg, n, borrower="张三", approver=str(people["李处长"]))
+    assert (movement(clerk_reg, mid).person_id, movement(clerk_reg, mid).approver_id) == (
+        people["张三"], people["李处长"])

@@ -145,3 +145,37 @@ def test_state_equals_replay_after_loans_and_returns(clerk_reg, out, clock):
     assert [m.kind for m in ms] == ["收文", "借出", "归还", "借出"]
     assert replay((m.kind, json.loads(m.detail)) for m in ms) == carrier(clerk_reg, out).state == "外出携带"
     assert ms[-1].state_after == "外出携带"
+
+
+# -- the journal of a return -----------------------------------------------------------------
+
+def test_a_return_journals_the_carrier_the_loan_and_the_return_once_each(clerk_reg, out, clock, people):
+    """One flush: the carrier, the loan it closes and the new movement, each journaled
+    once with its old and new values (the loan's closed_by_id points at the return)."""
+    from app.models.journal import JournalEntry
+    clock.set(at(11))
+    [loan] = [m for m in history(clerk_reg, out) if m.kind == "借出"]
+    with clerk_reg.read() as s:
+        seq = head(s)[0]
+    rid = return_(clerk_reg, out, returned_by=people["张三"])
+    with clerk_reg.read() as s:
+        entries = [json.loads(b) for b in s.scalars(
+            select(JournalEntry.body).where(JournalEntry.seq > seq).order_by(JournalEntry.seq))]
+    c = carrier(clerk_reg, out)
+    assert [(e["obj_type"], e["obj_id"]) for e in entries] == [
+        ("carriers", str(c.id)), ("movements", str(loan.id)), ("movements", str(rid))]
+    changed, closed, added = entries
+    assert changed["before"] == {"state": "借出", "holder_id": people["张三"],
+                                 "open_movement_id": loan.id}
+    assert {k: changed["after"][k] for k in changed["before"]} == {
+        "state": "在库", "holder_id": None, "open_movement_id": None}
+    assert closed["before"] == {"closed_by_id": None} and closed["after"]["closed_by_id"] == rid
+    assert added["before"] is None and added["after"]["kind"] == "归还"
+    assert rid == loan.id + 1
+
+
+def test_return_of_an_unknown_carrier_is_not_found(clerk_reg, out, clock):
+    from app.errors import NotFound
+    clock.set(at(11))
+    with pytest.raises(NotFound, match="没有编号为 2026-999999 的载体"):
+        return_(clerk_reg, "2026-999999", returned_by="张三")
