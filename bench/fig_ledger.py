@@ -98,6 +98,26 @@ def fig3(db: Path, key: bytes, runs: int) -> None:
     emit(figure("3c", "  the same with the row count (counted by the table in the background)",
                 a2, b2, 5.0, informational=True,
                 note="raw side: connect + key + page + SELECT count(*)"))
+    fig3_first(db, key, max(3, runs // 2))
+
+
+def fig3_first(db: Path, key: bytes, runs: int) -> None:
+    """3f: the same once in a fresh process (bench/start/first_open.py): nothing compiled
+    or cached yet, as the first screen after signing in.  Figure 3 opens again and again in
+    one process, where the statements built once and the engine's compiled SQL are warm
+    (as after an unlock from the lock screen)."""
+    from bench.common import ab_process, offscreen_env
+    env = offscreen_env()
+    env["BENCH_KEY"] = key.hex()
+    script = str(Path(__file__).resolve().parent / "start" / "first_open.py")
+    a, b = ab_process([sys.executable, script, str(db), "product"],
+                      [sys.executable, script, str(db), "raw"], runs, env=env)
+
+    def took(r) -> float:  # noqa: ANN001
+        return float(next(line for line in r.output.splitlines() if line.startswith("TOOK")).split()[1])
+    emit(figure("3f", "  the same, first open in a fresh process (nothing compiled yet)",
+                [took(r) for r in a], [took(r) for r in b], 5.0, informational=True,
+                note="timed inside a new process after its imports; raw: connect + key + page"))
 
 
 # -- 4 ------------------------------------------------------------------------------------
