@@ -16,7 +16,7 @@ _app: QGuiApplication | None = None
 
 
 def ensure_gui() -> str:
-    """Make sure a QGuiApplication exists and the shipped CJK font is registered.
+    """Make sure a QGuiApplication exists and the shipped CJK faces (Regular, Bold) are registered.
 
     Returns the font family.  When the program already runs its window (a
     QApplication exists) that one is used; otherwise an offscreen
@@ -26,7 +26,9 @@ def ensure_gui() -> str:
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         _app = QGuiApplication([sys.argv[0] if sys.argv else "baomi"])
-    return fonts.register_fonts()
+    # Both faces before the job makes any font: registering the Bold face halfway
+    # (cjk_font(bold=True)) changes Qt's font database under fonts already resolved.
+    return fonts.register_bold()
 
 
 def font(point_size: float, bold: bool = False) -> QFont:

@@ -64,7 +64,9 @@ def test_print(baomi, db: Path, filled, tmp_path: Path) -> None:
     text = pdf_text(out)
     assert "期间：2026-10-01 至 2026-12-31" in text and filled.numbers["top"] in text
     # The inspector's check, later: the chain still passes through the printed checkpoint.
-    [checkpoint] = set(re.findall(r"日志检查点 (\d+:[0-9a-f]{12})", text))
+    found = set(re.findall(r"日志检查点\s*(\d+:[0-9a-f]{12})", text))
+    assert len(found) == 1, f"checkpoint in the footer: {found}; pdftotext's last lines:\n{text[-600:]}"
+    [checkpoint] = found
     assert as_clerk(baomi, "verify", db, "--checkpoint", checkpoint).code == 0
     forged = checkpoint[:-1] + ("1" if checkpoint[-1] == "0" else "0")
     assert as_clerk(baomi, "verify", db, "--checkpoint", forged).code == 1
