@@ -219,3 +219,39 @@ def test_integer_hours_of_a_training_verify_as_stored(clerk_reg, people) -> None
     from app.ledger.people import add_training
     add_training(clerk_reg, "张三", on=date(2026, 11, 2), topic="保密法培训", hours=4)
     assert verify_mod.verify(clerk_reg).ok
+
+
+def test_register_verifies_after_hundreds_of_loans_and_returns(clerk_reg, people, clock) -> None:
+    """Loans and returns write the carrier, the loan and the return in one flush each
+    (movement ids taken up front); the journal must still replay to every row: plain
+    loans, people by name or id, taking out, a late return, and a circulation, whose
+    return and next loan share one transaction."""
+    from datetime import datetime
+
+    from app.ledger.carriers import NewCarrier, receive
+    from app.ledger.circulation import next_reader, start_circulation
+    from app.ledger.loans import lend, return_
+
+    clock.set(datetime(2026, 11, 2, 8, 0))
+    numbers = receive(clerk_reg, NewCarrier(title="年度保密工作要点", level="秘密", issuer="市保密局",
+                                            copies=20))
+    readers = ["张三", people["赵六"], people["张三"], str(people["赵六"])]  # by name or id
+    for round_ in range(6):
+        for i, n in enumerate(numbers):
+            clock.advance(minutes=1)
+            reader = readers[(i + round_) % 4]
+            place = "带出" if i % 7 == 0 else "室内"
+            lend(clerk_reg, n, borrower=reader, approver=people["李处长"], place=place)
+            clock.advance(minutes=1)
+            return_(clerk_reg, n, returned_by=reader)
+    clock.advance(days=1)  # one back late, the next day
+    lend(clerk_reg, numbers[0], borrower="张三", approver="李处长")
+    clock.advance(days=1)
+    return_(clerk_reg, numbers[0], returned_by="张三")
+    start_circulation(clerk_reg, numbers[1], readers=["张三", "赵六", "李四"], approver="李处长")
+    for _ in range(3):
+        clock.advance(minutes=30)
+        next_reader(clerk_reg, numbers[1])
+    report = verify.verify(clerk_reg)
+    assert report.ok, report.problems
+    assert report.entries == report.head_seq > 5 * 6 * len(numbers)
