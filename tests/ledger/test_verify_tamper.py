@@ -291,41 +291,37 @@ def test_a_rehashed_insert_that_names_another_account_is_reported(
     assert _verify(register_path, clock).problems == [f"日志第 {seq} 条的索引列与其内容不符（被改动）。"]
 
 
-def test_a_rehashed_body_with_a_second_account_key_is_reported(
-        register_path: Path, clock: FakeClock, ledger: dict, mode: str) -> None:
-    """JSON with a key twice reads as its last value: the body must be the one text the
-    program writes, not merely start like it."""
-    con = _raw(register_path, ledger["key"])
+def _rewrite_and_rehash(register_path: Path, key, seq: int, edit) -> None:  # noqa: ANN001
+    """Edit entry `seq`'s body behind the program and chain every later entry again, as a
+    forger with the key would: the chain holds, only the body's content can tell."""
+    con = _raw(register_path, key)
     for name in ("journal_no_update", "journal_no_delete"):
         con.execute(f"DROP TRIGGER {name}")
-    seq = ledger["insert_seq"]
     rows = con.execute("SELECT seq, body, prev_hash FROM journal WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
     prev = rows[0][2]
     for s, body, _ in rows:
         if s == seq:
-            body = body.replace(',"before":null', ',"account":"admin","before":null', 1)
+            body = edit(body)
         h = chain_hash(prev, body.encode("utf-8"))
         con.execute("UPDATE journal SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?", (body, prev, h, s))
         prev = h
     con.close()
+
+
+def test_a_rehashed_body_with_a_second_account_key_is_reported(
+        register_path: Path, clock: FakeClock, ledger: dict, mode: str) -> None:
+    """JSON with a key twice reads as its last value: the body must be the one text the
+    program writes, not merely start like it."""
+    seq = ledger["insert_seq"]
+    _rewrite_and_rehash(register_path, ledger["key"], seq,
+                        lambda body: body.replace(',"before":null', ',"account":"admin","before":null', 1))
     assert _verify(register_path, clock).problems == [f"日志第 {seq} 条的索引列与其内容不符（被改动）。"]
 
 
 def test_a_rehashed_body_that_is_not_json_is_reported(register_path: Path, clock: FakeClock,
                                                       ledger: dict, mode: str) -> None:
-    con = _raw(register_path, ledger["key"])
-    for name in ("journal_no_update", "journal_no_delete"):
-        con.execute(f"DROP TRIGGER {name}")
     seq = ledger["insert_seq"]
-    rows = con.execute("SELECT seq, body, prev_hash FROM journal WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
-    prev = rows[0][2]
-    for s, body, _ in rows:
-        if s == seq:
-            body = body[:-1]  # no closing brace
-        h = chain_hash(prev, body.encode("utf-8"))
-        con.execute("UPDATE journal SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?", (body, prev, h, s))
-        prev = h
-    con.close()
+    _rewrite_and_rehash(register_path, ledger["key"], seq, lambda body: body[:-1])  # no closing brace
     problems = _verify(register_path, clock).problems
     assert problems[0] == f"日志第 {seq} 条的内容不是有效的日志条目（被改动）。"
 
